@@ -1,0 +1,484 @@
+"""The SignalWire Compatibility REST API client: stop a conference stream, list conferences.
+
+Free of Textual so `streamtui stop` starts fast. Stopping is idempotent, so connect errors,
+timeouts, dropped connections, 429 and every 5xx are retried with backoff (honouring Retry-After)
+inside one deadline for the whole call; other 4xx are never retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import random
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import httpx
+
+from streamtui import __version__
+from streamtui.errors import (
+    ApiError,
+    AuthenticationError,
+    DeadlineExceeded,
+    NetworkError,
+    NotFoundError,
+    RateLimitedError,
+    RejectedError,
+    ServerError,
+    UnreadableResponse,
+)
+from streamtui.models import Conference, ConferenceStream
+from streamtui.sanitize import clean
+from streamtui.validation import StreamRef, validate_base_url
+
+API_PREFIX = "/api/laml/2010-04-01"
+USER_AGENT = f"streamtui/{__version__}"
+DEFAULT_TIMEOUT = 30.0
+RETRYABLE_STATUS = frozenset({429}) | frozenset(range(500, 600))
+MAX_PAGE_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how patiently to retry. Equal jitter keeps a floor under each pause."""
+
+    attempts: int = 3
+    backoff_base: float = 0.5
+    backoff_max: float = 8.0
+
+    def backoff(self, retry_number: int) -> float:
+        exponent = min(max(retry_number - 1, 0), 64)  # 2**1100 does not fit in a float
+        ceiling = min(self.backoff_max, self.backoff_base * 2.0**exponent)
+        return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+
+@dataclass(frozen=True)
+class RetryEvent:
+    """Told to `on_retry` before each pause, so a UI can show "attempt 2 of 3 in 1.2 s"."""
+
+    next_attempt: int
+    attempts: int
+    delay: float
+    reason: str
+
+
+class RateGate:
+    """A pause shared by every request that holds the same gate.
+
+    When the API answers 429, no request through this gate goes out before Retry-After has
+    passed: a batch of workers backs off together instead of each hammering on its own.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._until = 0.0
+
+    def hold_until(self, when: float) -> None:
+        self._until = max(self._until, when)
+
+    def hold_for(self, seconds: float) -> None:
+        self.hold_until(self._clock() + seconds)
+
+    def remaining(self) -> float:
+        return max(0.0, self._until - self._clock())
+
+    async def wait(self) -> None:
+        while (delay := self.remaining()) > 0:
+            await asyncio.sleep(delay)
+
+
+def base_url_for(space: str | None, base_url: str | None) -> str:
+    """`https://{space}.signalwire.com`, or the explicit base URL (validated) when given."""
+    from streamtui.validation import space_url
+
+    if base_url:
+        return validate_base_url(base_url)
+    if not space:
+        raise ValueError("either a space or a base URL is needed")
+    return space_url(space)
+
+
+def stream_path(account: str, conference: str, stream: str | StreamRef) -> str:
+    """The Update Conference Stream path, every segment URL-encoded."""
+    return (
+        f"{API_PREFIX}/Accounts/{quote(account, safe='')}/Conferences/"
+        f"{quote(conference, safe='')}/Streams/{quote(str(stream), safe='')}"
+    )
+
+
+def conferences_path(account: str) -> str:
+    return f"{API_PREFIX}/Accounts/{quote(account, safe='')}/Conferences"
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when is None:
+            return None
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    if seconds != seconds or seconds in (float("inf"), float("-inf")):  # NaN or infinite
+        return None
+    return max(0.0, seconds)
+
+
+def request_id_of(response: httpx.Response) -> str | None:
+    value = response.headers.get("x-signalwire-request-id") or response.headers.get("x-request-id")
+    return clean(value) if value else None
+
+
+def _one_line(text: str) -> str:
+    """Server text on one line: line breaks become spaces before control characters go."""
+    return " ".join(clean(" ".join(text.split())).split())
+
+
+def _html_title(text: str) -> str | None:
+    lower = text.lower()
+    start = lower.find("<title>")
+    end = lower.find("</title>", start)
+    if start == -1 or end == -1:
+        return None
+    return _one_line(text[start + 7 : end]) or None
+
+
+def error_from_response(response: httpx.Response, *, attempts: int = 1) -> ApiError:
+    """Turn an error response into the right ApiError, whatever shape its body has.
+
+    Shapes: `{"code", "message", "more_info", "status"}`; `{"errors": ["..."]}`;
+    `{"errors": [{"code", "message", "more_info"}]}`; and bodies that are not JSON at all.
+    """
+    status = response.status_code
+    reason = response.reason_phrase or ""
+    code: int | str | None = None
+    message = ""
+    more_info: str | None = None
+    errors: list[str] = []
+    body: Any = None
+    try:
+        body = response.json()
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        body = None
+    if isinstance(body, Mapping):
+        raw_code = body.get("code")
+        if isinstance(raw_code, int | str) and not isinstance(raw_code, bool):
+            code = raw_code
+        if isinstance(body.get("message"), str):
+            message = clean(body["message"]).strip()
+        if isinstance(body.get("more_info"), str):
+            more_info = clean(body["more_info"])
+        raw_errors = body.get("errors")
+        if isinstance(raw_errors, list):
+            for item in raw_errors:
+                if isinstance(item, Mapping):
+                    text = clean(item.get("message") or item.get("detail") or json.dumps(item))
+                    text = text.strip()
+                    if code is None and isinstance(item.get("code"), int | str):
+                        code = item["code"]
+                    if more_info is None and isinstance(item.get("more_info"), str):
+                        more_info = clean(item["more_info"])
+                    if text:
+                        errors.append(text)
+                elif item is not None and clean(item).strip():
+                    errors.append(clean(item).strip())
+        if not message and errors:
+            message = "; ".join(errors)
+    if not message:
+        content_type = response.headers.get("content-type", "")
+        text = response.text if response.content else ""
+        if not text.strip():
+            message = f"HTTP {status} {reason} with an empty body."
+        elif "html" in content_type.lower() or text.lstrip().startswith("<"):
+            title = _html_title(text)
+            message = (
+                f"HTTP {status} {reason}: the answer was an HTML page"
+                f"{f' ({title!r})' if title else ''}, not the API's JSON; a proxy or load "
+                "balancer between you and SignalWire answered."
+            )
+        else:
+            snippet = _one_line(text)[:160]
+            message = f"HTTP {status} {reason}: {snippet}"
+    kwargs: dict[str, Any] = {
+        "status": status,
+        "code": code,
+        "more_info": more_info,
+        "errors": errors,
+        "request_id": request_id_of(response),
+        "url": str(response.request.url) if response.request else "",
+        "attempts": attempts,
+    }
+    if status in (401, 403):
+        return AuthenticationError(message, **kwargs)
+    if status == 404:
+        return NotFoundError(message, **kwargs)
+    if status == 429:
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        return RateLimitedError(message, retry_after=retry_after, **kwargs)
+    if status >= 500:
+        return ServerError(message, **kwargs)
+    if 300 <= status < 400:
+        location = clean(response.headers.get("location", ""))
+        return UnreadableResponse(
+            f"HTTP {status}: the API redirected to {location or 'another address'}, which "
+            "streamtui does not follow (credentials only go to your space).",
+            **kwargs,
+        )
+    return RejectedError(message, **kwargs)
+
+
+def _read_json_object(response: httpx.Response, *, attempts: int) -> Mapping[str, Any]:
+    """The body of a 2xx answer as a JSON object, or UnreadableResponse."""
+    common: dict[str, Any] = {
+        "status": response.status_code,
+        "request_id": request_id_of(response),
+        "url": str(response.request.url),
+        "attempts": attempts,
+    }
+    if not response.content.strip():
+        raise UnreadableResponse(
+            f"HTTP {response.status_code}: the API answered with an empty body.", **common
+        )
+    try:
+        body = response.json()
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise UnreadableResponse(
+            f"HTTP {response.status_code}: the API's answer is not valid JSON.", **common
+        ) from exc
+    if not isinstance(body, Mapping):
+        raise UnreadableResponse(
+            f"HTTP {response.status_code}: the API's answer is JSON but not an object.", **common
+        )
+    return body
+
+
+def _describe_transport_error(exc: httpx.TransportError) -> str:
+    if isinstance(exc, httpx.ConnectTimeout):
+        return "connecting timed out"
+    if isinstance(exc, httpx.TimeoutException):
+        return "no answer in time"
+    if isinstance(exc, httpx.ConnectError):
+        detail = str(exc) or "connection refused or host not found"
+        return f"could not connect ({clean(detail)})"
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
+        return "the connection was dropped before a full answer came back"
+    return clean(str(exc)) or type(exc).__name__
+
+
+class SignalWireClient:
+    """An async client for the two calls streamtui needs. Use it as an async context manager."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        project_id: str,
+        token: str,
+        timeout: float = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        gate: RateGate | None = None,
+        on_retry: Callable[[RetryEvent], None] | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.host = urlsplit(self.base_url).hostname or self.base_url
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+        self.gate = gate or RateGate()
+        self.on_retry = on_retry
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            auth=httpx.BasicAuth(project_id, token),
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            transport=transport,
+            follow_redirects=False,
+        )
+
+    def __repr__(self) -> str:  # never the token
+        return f"SignalWireClient(base_url={self.base_url!r})"
+
+    async def __aenter__(self) -> SignalWireClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def stop_stream(
+        self,
+        account: str,
+        conference: str,
+        stream: str | StreamRef,
+        *,
+        timeout: float | None = None,
+    ) -> ConferenceStream:
+        """POST `Status=stopped` to the stream (by SID or name); validated SIDs expected."""
+        body = await self._call(
+            "POST",
+            stream_path(account, conference, stream),
+            data={"Status": "stopped"},
+            timeout=timeout,
+        )
+        return ConferenceStream.from_json(body)
+
+    async def conference_pages(
+        self,
+        account: str,
+        *,
+        status: str | None = "in-progress",
+        friendly_name: str | None = None,
+        page_size: int = 50,
+    ) -> AsyncIterator[list[Conference]]:
+        """Each page of List Conferences as it arrives, following `next_page_uri` to the end."""
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise ValueError(f"page_size must be 1..{MAX_PAGE_SIZE}")
+        params: dict[str, str] = {"PageSize": str(page_size)}
+        if status:
+            params["Status"] = status
+        if friendly_name:
+            params["FriendlyName"] = friendly_name
+        path: str | None = conferences_path(account)
+        query: dict[str, str] | None = params
+        while path:
+            body = await self._call("GET", path, params=query)
+            rows = body.get("conferences")
+            if not isinstance(rows, list):
+                raise UnreadableResponse("List Conferences answered without a 'conferences' list.")
+            yield [Conference.from_json(row) for row in rows if isinstance(row, Mapping)]
+            path, query = self._next_page(body.get("next_page_uri")), None
+
+    async def list_conferences(self, account: str, **kwargs: Any) -> AsyncIterator[Conference]:
+        """Every conference across all pages."""
+        async for page in self.conference_pages(account, **kwargs):
+            for conference in page:
+                yield conference
+
+    def _next_page(self, uri: object) -> str | None:
+        """Follow paging only within the same API: a foreign host must never get our credentials."""
+        if not uri or not isinstance(uri, str):
+            return None
+        parts = urlsplit(uri)
+        if parts.scheme or parts.netloc:
+            if f"{parts.scheme}://{parts.netloc}".rstrip("/") != self.base_url:
+                raise UnreadableResponse(f"next_page_uri points to another host ({clean(uri)}).")
+            uri = parts.path + (f"?{parts.query}" if parts.query else "")
+        if not uri.startswith(API_PREFIX + "/"):
+            raise UnreadableResponse(f"next_page_uri is outside the API ({clean(uri)}).")
+        return uri
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        data: Mapping[str, str] | None = None,
+        params: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> Mapping[str, Any]:
+        """One logical call: attempts, backoff, Retry-After and the deadline, all in one place."""
+        budget = self.timeout if timeout is None else timeout
+        deadline = time.monotonic() + budget
+        attempts = max(1, self.retry.attempts)
+        last: ApiError | NetworkError | None = None
+        expired = False
+        for attempt in range(1, attempts + 1):
+            if (held := self.gate.remaining()) >= deadline - time.monotonic():
+                if last is None:  # another request sharing the gate was told to wait that long
+                    last = RateLimitedError(
+                        f"SignalWire is rate limiting this project: requests to {self.host} are "
+                        f"on hold for {held:.1f} s more, longer than the time left.",
+                        retry_after=held,
+                        attempts=0,
+                    )
+                break
+            await self.gate.wait()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            pause: float | None = None
+            try:
+                # The transport's own timeouts are per operation (connect, each read): only
+                # wait_for bounds the whole exchange, a server trickling bytes included.
+                response = await asyncio.wait_for(
+                    self._http.request(
+                        method, path, data=data, params=params, timeout=httpx.Timeout(remaining)
+                    ),
+                    remaining,
+                )
+            except TimeoutError:
+                last = NetworkError(
+                    f"no answer in time talking to {self.host}.",
+                    host=self.host,
+                    timeout=budget,
+                    attempts=attempt,
+                )
+                expired = True
+                break
+            except httpx.TransportError as exc:
+                last = NetworkError(
+                    f"{_describe_transport_error(exc)} talking to {self.host}.",
+                    host=self.host,
+                    timeout=budget,
+                    attempts=attempt,
+                )
+                if isinstance(exc, httpx.TimeoutException) and deadline - time.monotonic() <= 0:
+                    break
+            else:
+                if response.is_success:
+                    return _read_json_object(response, attempts=attempt)
+                last = error_from_response(response, attempts=attempt)
+                if response.status_code not in RETRYABLE_STATUS:
+                    raise last
+                pause = parse_retry_after(response.headers.get("retry-after"))  # 429 and 5xx
+                if isinstance(last, RateLimitedError) and pause is not None:
+                    self.gate.hold_for(pause)  # even when this call gives up: others must wait
+            told = pause is not None
+            if attempt == attempts:
+                break
+            if pause is None:
+                pause = self.retry.backoff(attempt)
+            if time.monotonic() + pause >= deadline:
+                if isinstance(last, ApiError) and told:
+                    last.message += f" (Retry-After {pause:g} s is longer than the time left)"
+                break
+            if isinstance(last, RateLimitedError):
+                self.gate.hold_for(pause)  # every request sharing the gate waits too
+            if self.on_retry is not None:
+                self.on_retry(RetryEvent(attempt + 1, attempts, pause, str(last)))
+            if not isinstance(last, RateLimitedError):
+                await asyncio.sleep(pause)
+        raise self._final(last, budget, deadline, expired=expired)
+
+    def _final(
+        self,
+        last: ApiError | NetworkError | None,
+        budget: float,
+        deadline: float,
+        *,
+        expired: bool = False,
+    ) -> ApiError | NetworkError:
+        """The error to raise once no further attempt fits."""
+        if last is None or (
+            isinstance(last, NetworkError) and (expired or time.monotonic() >= deadline)
+        ):
+            attempts = last.attempts if last is not None else 0
+            return DeadlineExceeded(
+                f"No answer from {self.host} within {budget:g} s "
+                f"({attempts} attempt{'s' if attempts != 1 else ''}).",
+                host=self.host,
+                timeout=budget,
+                attempts=attempts,
+            )
+        return last

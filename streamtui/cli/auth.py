@@ -1,0 +1,164 @@
+"""`streamtui auth login | status | logout`, in the manner of `gh auth`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+
+from streamtui.cli.common import base_url_of, config_path, load_profile
+from streamtui.cli.output import fail, warn
+from streamtui.credentials import KeyringStore, PartialCredentials, resolve, resolve_identity
+from streamtui.errors import (
+    CredentialsError,
+    InvalidInput,
+    KeyringUnavailable,
+    StreamTuiError,
+)
+from streamtui.secret import Secret
+from streamtui.validation import validate_token
+
+DEFAULT_PROFILE = "default"
+
+
+def run_auth(args: argparse.Namespace) -> int:
+    action = {"login": _login, "status": _status, "logout": _logout}[args.auth_command]
+    return action(args)
+
+
+def _read_token(args: argparse.Namespace) -> Secret:
+    if args.with_token:
+        raw = sys.stdin.readline()
+    elif sys.stdin.isatty():
+        raw = getpass.getpass("API token (input hidden): ")
+    else:
+        raise InvalidInput(
+            "No token: pass --with-token and give the token on stdin, e.g. "
+            "`streamtui auth login --with-token < token.txt`."
+        )
+    try:
+        return Secret(validate_token(raw))
+    except InvalidInput as exc:
+        raise InvalidInput(exc.message + " (nothing was stored)") from exc
+
+
+async def _verify(identity: PartialCredentials, token: Secret) -> None:
+    """A harmless authenticated GET: List Conferences with PageSize=1."""
+    from streamtui.api import RetryPolicy, SignalWireClient
+
+    async with SignalWireClient(
+        base_url=identity.base_url,
+        project_id=identity.project_id,
+        token=token.reveal(),
+        timeout=15,
+        retry=RetryPolicy(attempts=2),
+    ) as client:
+        async for _page in client.conference_pages(identity.project_id, status=None, page_size=1):
+            break
+
+
+def _login(args: argparse.Namespace) -> int:
+    from streamtui.config import Profile, load_config, save_profile
+
+    path = config_path(args)
+    config = load_config(path)  # a broken config stops us before anything is stored
+    name = getattr(args, "profile", None) or config.default_profile or DEFAULT_PROFILE
+    existing = config.profiles.get(name)
+    if not (args.space or existing) or not (args.project_id or existing):
+        raise InvalidInput(
+            "auth login needs --space and --project-id (e.g. --space acme --project-id <uuid>)."
+        )
+    base_url = getattr(args, "base_url", None) or (existing.base_url if existing else None)
+    identity = resolve_identity(
+        space=args.space or (existing.space if existing else None),
+        project_id=args.project_id or (existing.project_id if existing else None),
+        base_url=base_url,
+        env={},
+    )
+    store = KeyringStore()
+    try:
+        backend = store.backend_name()
+        store.get(identity.keyring_username)  # fails fast on no/locked/insecure keyring
+    except KeyringUnavailable as exc:
+        print(f"error: {exc.message}\nThe token was stored nowhere.", file=sys.stderr)
+        return 2
+    token = _read_token(args)
+    if not args.no_verify:
+        try:
+            asyncio.run(_verify(identity, token))
+        except StreamTuiError as exc:
+            print("The credentials were not stored.", file=sys.stderr)
+            return fail(exc, host=identity.base_url, secret=token)
+    try:
+        backend = store.set(identity.keyring_username, token)
+    except KeyringUnavailable as exc:
+        print(f"error: {exc.message}\nThe token was stored nowhere.", file=sys.stderr)
+        return 2
+    production = args.production or (existing.production if existing else False)
+    profile = Profile(
+        name=name,
+        space=identity.space or "",
+        project_id=identity.project_id,
+        base_url=base_url,
+        production=production,
+    )
+    save_profile(path, profile, make_default=config.default_profile is None)
+    if store.is_insecure():
+        warn(
+            f"the token is in {backend}, which is NOT a secure store (you allowed it with "
+            "STREAMTUI_ALLOW_INSECURE_KEYRING=1)."
+        )
+    checked = "checked against the API and " if not args.no_verify else ""
+    print(
+        f"Logged in: profile {name!r}, {identity.space or identity.base_url}, project "
+        f"{identity.project_id}; token {token.masked()} {checked}stored in the OS keyring "
+        f"({backend}). Profile saved in {path}."
+    )
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    config, name, profile = load_profile(args, require_config=True)
+    del config
+    store = KeyringStore()
+    try:
+        creds = resolve(
+            base_url=base_url_of(args, profile), profile=profile, profile_name=name, store=store
+        )
+    except CredentialsError as exc:
+        print(f"profile:    {name or '-'}", file=sys.stderr)
+        print(f"keyring:    {store.backend_name()}", file=sys.stderr)
+        return fail(exc)
+    rows = [
+        ("profile", name or "- (none: from the environment)"),
+        ("space", f"{creds.space}.signalwire.com" if creds.space else "-"),
+        ("base URL", creds.base_url),
+        ("project ID", f"{creds.project_id}   [{creds.sources.get('project_id', '?')}]"),
+        ("token", f"{creds.token.masked()}   [{creds.sources.get('token', '?')}]"),
+        ("keyring", store.backend_name()),
+    ]
+    if profile is not None and getattr(profile, "production", False):
+        rows.insert(1, ("production", "yes (stricter confirmation in the TUI)"))
+    for label, value in rows:
+        print(f"{label + ':':<12}{value}")
+    return 0
+
+
+def _logout(args: argparse.Namespace) -> int:
+    config, name, profile = load_profile(args, require_config=True)
+    del config
+    if profile is None:
+        raise CredentialsError("No profile to log out of: name one with --profile.")
+    identity = resolve_identity(
+        space=profile.space, project_id=profile.project_id, base_url=profile.base_url, env={}
+    )
+    try:
+        deleted = KeyringStore().delete(identity.keyring_username)
+    except KeyringUnavailable as exc:
+        return fail(exc)
+    if deleted:
+        print(f"Logged out of profile {name!r}: the token was deleted from the OS keyring.")
+    else:
+        print(f"Profile {name!r} had no token in the OS keyring; nothing to delete.")
+    return 0

@@ -1,0 +1,49 @@
+"""Launch the TUI (the default command). Textual is imported here and only here on the CLI side."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import TYPE_CHECKING
+
+from streamtui.cli.common import config_path
+
+if TYPE_CHECKING:
+    from streamtui.session import Session
+    from streamtui.tui.screens.main import Prefill
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    from streamtui.tui.app import StreamTuiApp
+
+    mouse = bool(getattr(args, "mouse", False))
+    if args.demo:
+        from streamtui.demo import demo_session
+
+        with demo_session() as session:
+            prefill = _prefill(args, session)
+            StreamTuiApp(session, prefill).run(mouse=mouse)
+        return 0
+    from streamtui.paths import state_dir
+    from streamtui.session import Session
+
+    session = Session.open(
+        config_path=config_path(args),
+        profile=args.profile,
+        base_url=args.base_url,
+        state_dir=state_dir(),
+        env=os.environ,
+    )
+    StreamTuiApp(session, _prefill(args, session)).run(mouse=mouse)
+    return 0
+
+
+def _prefill(args: argparse.Namespace, session: Session) -> Prefill:
+    from streamtui.tui.screens.main import Prefill
+
+    if args.account or args.conference or args.stream:
+        return Prefill(args.account or "", args.conference or "", args.stream or "")
+    last = session.state.last_target()
+    if last:
+        return Prefill(*last)
+    return Prefill()

@@ -1,0 +1,59 @@
+"""How the CLI talks: results on stdout, errors and hints on stderr, never a traceback or token."""
+
+from __future__ import annotations
+
+import sys
+
+from streamtui.errors import ApiError, StreamTuiError
+from streamtui.hints import hint_for
+from streamtui.sanitize import clean
+from streamtui.secret import Secret
+from streamtui.target import StopTarget
+
+
+def error_lines(
+    exc: BaseException, *, target: StopTarget | None = None, host: str = ""
+) -> list[str]:
+    """The error as the user reads it: message, API details, request ID, then a hint."""
+    message = clean(getattr(exc, "message", None) or str(exc) or type(exc).__name__)
+    lines = [f"error: {message}"]
+    if isinstance(exc, ApiError):
+        details = []
+        if exc.status is not None:
+            details.append(f"HTTP {exc.status}")
+        if exc.code is not None:
+            details.append(f"SignalWire code {clean(exc.code)}")
+        if exc.attempts > 1:
+            details.append(f"after {exc.attempts} attempts")
+        if details:
+            lines.append("  " + ", ".join(details))
+        for item in exc.errors:
+            if item != message:
+                lines.append(f"  - {clean(item)}")
+        if exc.more_info:
+            lines.append(f"  more info: {clean(exc.more_info)}")
+        if exc.request_id:
+            lines.append(f"  request id: {clean(exc.request_id)}")
+    hint = hint_for(exc, target=target, host=host)
+    if hint:
+        lines.append(f"hint: {hint}")
+    return lines
+
+
+def fail(
+    exc: StreamTuiError,
+    *,
+    target: StopTarget | None = None,
+    host: str = "",
+    secret: Secret | None = None,
+) -> int:
+    """Print the error; `secret` is masked wherever the server's text echoed it."""
+    text = "\n".join(error_lines(exc, target=target, host=host))
+    if secret is not None and len(secret.reveal()) >= 4:
+        text = text.replace(secret.reveal(), secret.masked())
+    print(text, file=sys.stderr)
+    return exc.exit_code
+
+
+def warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)

@@ -1,0 +1,186 @@
+"""The argument parser of the contract (shared/CONTRACT.md). Building it imports nothing heavy."""
+
+from __future__ import annotations
+
+import argparse
+
+from streamtui import __version__
+
+EXIT_CODES = """exit codes (stop, auth):
+  0 stopped   2 invalid input, usage or missing credentials (nothing sent)
+  3 authentication failed (401/403)   4 not found (404)   5 rejected (400/422)
+  6 network error, timeout, 429 or 5xx after retries, unreadable response   130 interrupted"""
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError("must be more than 0 and at most 3600 seconds")
+    return value
+
+
+def _concurrency(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= 16:
+        raise argparse.ArgumentTypeError("must be from 1 to 16")
+    return value
+
+
+def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """--profile/--config/--base-url, accepted before or after the subcommand."""
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        default=default,
+        help="profile in the config file (default: default_profile)",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        default=default,
+        help="config file (default: $STREAMTUI_CONFIG or the user config dir)",
+    )
+    parser.add_argument(
+        "--base-url",
+        metavar="URL",
+        default=default,
+        help="API base URL instead of https://{space}.signalwire.com (plain http only to loopback)",
+    )
+
+
+def build_parser(*, emulator_options: bool = True) -> argparse.ArgumentParser:
+    """The whole parser. `emulator_options=False` skips importing the emulator (~35 ms), for
+    every command but `emulator` itself."""
+    parser = argparse.ArgumentParser(
+        prog="streamtui",
+        description="Stop a runaway SignalWire conference media stream. Without a command, "
+        "opens the TUI.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"streamtui {__version__}")
+    _common(parser, suppress=False)
+    parser.add_argument("--account", metavar="SID", help="prefill the account SID")
+    parser.add_argument("--conference", metavar="SID", help="prefill the conference SID")
+    parser.add_argument("--stream", metavar="SID_OR_NAME", help="prefill the stream SID or name")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="run against the built-in emulator with demo data; touches neither "
+        "your keyring nor your config",
+    )
+    parser.add_argument(
+        "--mouse",
+        action="store_true",
+        help="enable mouse support (off by default: it costs bandwidth over SSH)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    stop = commands.add_parser(
+        "stop",
+        help="stop one or more conference streams",
+        description="Send Status=stopped to conference streams and print the result.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _common(stop, suppress=True)
+    stop.add_argument(
+        "--account",
+        metavar="SID",
+        help="AccountSid (default: the project ID, which is SignalWire's AccountSid)",
+    )
+    stop.add_argument("--conference", metavar="SID", required=True, help="ConferenceSid (UUID)")
+    stop.add_argument(
+        "--stream",
+        metavar="SID_OR_NAME",
+        action="append",
+        default=[],
+        help="stream SID or name; repeat it to stop several",
+    )
+    stop.add_argument(
+        "--streams-from",
+        metavar="FILE",
+        help="read stream SIDs or names, one per line, from FILE ('-' for stdin)",
+    )
+    stop.add_argument(
+        "--concurrency",
+        metavar="N",
+        type=_concurrency,
+        default=None,
+        help="parallel requests for several streams (default 4, at most 16)",
+    )
+    stop.add_argument(
+        "--json",
+        action="store_true",
+        help="print the API's JSON object (one per line for several streams)",
+    )
+    stop.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=_positive_float,
+        default=30.0,
+        help="bound on the whole command, all attempts included (default 30)",
+    )
+    stop.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the exact request (token masked) and send nothing",
+    )
+
+    auth = commands.add_parser("auth", help="store, show or delete credentials (OS keyring)")
+    auth_commands = auth.add_subparsers(dest="auth_command", metavar="ACTION", required=True)
+    login = auth_commands.add_parser("login", help="check the credentials and store the token")
+    _common(login, suppress=True)
+    login.add_argument("--space", metavar="SPACE", help="'acme' or 'acme.signalwire.com'")
+    login.add_argument("--project-id", metavar="ID", help="the project ID (a UUID)")
+    login.add_argument("--with-token", action="store_true", help="read the token from stdin")
+    login.add_argument(
+        "--no-verify",
+        action="store_true",
+        help="store without checking the credentials against the API",
+    )
+    login.add_argument(
+        "--production",
+        action="store_true",
+        help="mark the profile as production (stricter confirmation in the TUI)",
+    )
+    for name, text in (
+        ("status", "say where the credentials come from (token masked)"),
+        ("logout", "delete the token from the OS keyring"),
+    ):
+        sub = auth_commands.add_parser(name, help=text)
+        _common(sub, suppress=True)
+
+    history = commands.add_parser("history", help="print the audit log of stop attempts")
+    _common(history, suppress=True)
+    history.add_argument("--json", action="store_true", help="one JSON record per line")
+    history.add_argument(
+        "--limit",
+        metavar="N",
+        type=int,
+        default=20,
+        help="the N most recent records (default 20; 0 for all)",
+    )
+
+    config = commands.add_parser("config", help="show where the config file is")
+    _common(config, suppress=True)
+    config.add_argument("action", choices=["path"], help="path: print the config file's path")
+
+    emulator = commands.add_parser(
+        "emulator",
+        help="run the local SignalWire-compatible emulator",
+        description="Run a local emulator of the SignalWire endpoints streamtui uses, with demo "
+        "data and fault injection.",
+    )
+    if emulator_options:
+        from streamtui.emulator.command import configure_parser
+
+        configure_parser(emulator)
+    return parser

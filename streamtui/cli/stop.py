@@ -1,0 +1,123 @@
+"""`streamtui stop`: validate, resolve credentials, send, print; exit codes of the contract."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from typing import Any
+
+from streamtui.cli.common import base_url_of, load_profile
+from streamtui.cli.output import fail
+from streamtui.credentials import Credentials, resolve
+from streamtui.errors import StreamTuiError
+from streamtui.formatting import describe_date
+from streamtui.models import ConferenceStream
+from streamtui.sanitize import clean
+from streamtui.target import StopTarget
+from streamtui.validation import validate_account_sid, validate_conference_sid, validate_stream
+
+
+def read_stream_list(source: str) -> list[str]:
+    """Stream SIDs or names, one per line; blank lines and `#` comments are skipped."""
+    if source == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            with open(source, encoding="utf-8") as handle:
+                text = handle.read()
+        except OSError as exc:
+            from streamtui.errors import InvalidInput
+
+            raise InvalidInput(f"Cannot read --streams-from {source}: {exc.strerror}.") from exc
+    return [
+        line
+        for line in (raw.strip() for raw in text.splitlines())
+        if line and not line.startswith("#")
+    ]
+
+
+def _print_result(result: ConferenceStream, *, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(dict(result.raw), ensure_ascii=True))
+        return
+    width = max(len(name) for name, _ in result.fields())
+    for name, value in result.fields():
+        shown = describe_date(value) if name == "date_updated" else value
+        print(f"{name:<{width}}  {clean(shown) if shown is not None else '-'}")
+
+
+def _print_dry_run(creds: Credentials, target: StopTarget) -> None:
+    from streamtui.api import USER_AGENT, stream_path
+
+    print(f"POST {creds.base_url}{stream_path(target.account, target.conference, target.stream)}")
+    print(f"Authorization: Basic {creds.project_id}:{creds.token.masked()}")
+    print("Content-Type: application/x-www-form-urlencoded")
+    print(f"User-Agent: {USER_AGENT}")
+    print()
+    print("Status=stopped")
+    kind = "name" if target.stream.is_name else "SID"
+    print(
+        f"# dry run: nothing sent (stream given by {kind}; token from "
+        f"{creds.sources.get('token', '?')})",
+        file=sys.stderr,
+    )
+
+
+def run_stop(args: argparse.Namespace) -> int:
+    streams: list[str] = list(args.stream)
+    if args.streams_from:
+        streams += read_stream_list(args.streams_from)
+    if not streams:
+        print("error: give at least one --stream (or --streams-from FILE)", file=sys.stderr)
+        return 2
+    # Validate everything before anything else: a bad value sends nothing.
+    conference = validate_conference_sid(args.conference)
+    account = validate_account_sid(args.account) if args.account else None
+    refs = [validate_stream(value) for value in streams]
+    config, profile_name, profile = load_profile(args)
+    del config
+    creds = resolve(base_url=base_url_of(args, profile), profile=profile, profile_name=profile_name)
+    account = account or creds.project_id
+    targets = [StopTarget(account, conference, ref) for ref in refs]
+    if args.dry_run:
+        for target in targets:
+            _print_dry_run(creds, target)
+        return 0
+    if len(targets) > 1:
+        from streamtui.cli.batch import run_batch
+
+        return run_batch(args, creds, targets)
+    return _stop_one(args, creds, targets[0])
+
+
+def _stop_one(args: argparse.Namespace, creds: Credentials, target: StopTarget) -> int:
+    from streamtui.api import SignalWireClient
+    from streamtui.history import record_attempt
+
+    async def send() -> ConferenceStream:
+        async with SignalWireClient(
+            base_url=creds.base_url,
+            project_id=creds.project_id,
+            token=creds.token.reveal(),
+            timeout=args.timeout,
+        ) as client:
+            return await client.stop_stream(target.account, target.conference, target.stream)
+
+    started = time.monotonic()
+    outcome: Any = None
+    try:
+        result = asyncio.run(send())
+        outcome = result
+    except StreamTuiError as exc:
+        outcome = exc
+        return fail(exc, target=target, host=creds.where, secret=creds.token)
+    except KeyboardInterrupt:
+        outcome = "interrupted"
+        raise
+    finally:
+        record_attempt(creds, target, outcome, time.monotonic() - started)
+    _print_result(result, as_json=args.json)
+    return 0

@@ -1,0 +1,87 @@
+"""`streamtui --demo`: the real app against the built-in emulator, with no account.
+
+Everything lives in a temporary folder (config, state, history) and the demo token is kept in
+memory: the user's keyring and files are never touched. The emulator's demo data includes a
+stream that always fails (to see the error panel) and one with a hostile name.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from streamtui.errors import KeyringUnavailable
+from streamtui.secret import Secret
+from streamtui.session import Session
+
+
+class NoKeyring:
+    """Stands in for the OS keyring in demo mode: refuses everything, touches nothing."""
+
+    def _refuse(self, *args: object) -> None:
+        raise KeyringUnavailable("Demo mode: the OS keyring is never touched.")
+
+    get = set = delete = _refuse
+
+    def backend_name(self) -> str:
+        return "none (demo mode)"
+
+    def is_insecure(self) -> bool:
+        return False
+
+
+def seed_demo_config(path: Path) -> None:
+    """A demo profile, saved accounts, conferences, streams and targets."""
+    from streamtui.config import Entry, Profile, SavedTarget, add_entry, add_target, save_profile
+    from streamtui.emulator import DEMO_CONFERENCES, DEMO_PROJECT_ID, DEMO_SPACE, DEMO_TARGETS
+
+    save_profile(
+        path, Profile(name="demo", space=DEMO_SPACE, project_id=DEMO_PROJECT_ID), make_default=True
+    )
+    add_entry(path, Entry(kind="account", sid=DEMO_PROJECT_ID, label="Demo project"))
+    for conference in DEMO_CONFERENCES:
+        add_entry(
+            path,
+            Entry(
+                kind="conference",
+                sid=conference.sid,
+                label=conference.label,
+                parent=conference.account,
+            ),
+        )
+    for target in DEMO_TARGETS:
+        add_entry(
+            path,
+            Entry(
+                kind="stream",
+                sid=target.stream,
+                label=target.label.split(" — ")[0],
+                parent=target.conference,
+            ),
+        )
+        add_target(
+            path, SavedTarget(target.label, target.account, target.conference, target.stream)
+        )
+
+
+@contextmanager
+def demo_session(*, latency: float = 0.4) -> Iterator[Session]:
+    """A session wired to a fresh emulator in a temporary folder; all removed on exit."""
+    from streamtui.emulator import DEMO_API_TOKEN, Emulator
+
+    with (
+        tempfile.TemporaryDirectory(prefix="streamtui-demo.") as tmp,
+        Emulator(latency=latency) as emulator,
+    ):
+        root = Path(tmp)
+        config_path = root / "config.toml"
+        seed_demo_config(config_path)
+        session = Session.open(
+            config_path=config_path, state_dir=root / "state", base_url=emulator.base_url, env={}
+        )
+        session.demo = True
+        session.session_token = Secret(DEMO_API_TOKEN)
+        session.store = NoKeyring()  # type: ignore[assignment]
+        yield session

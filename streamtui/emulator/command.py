@@ -1,0 +1,202 @@
+"""`streamtui emulator`: run the emulator in the foreground for manual tests and demos.
+
+Prints the base URL first (a script can read one line and go), then the demo credentials as
+ready-to-paste `export` lines and an example `streamtui stop`, then serves until Ctrl-C (exit 130)
+or SIGTERM (exit 0). Loopback only: the demo credentials are public, so it must never listen on a
+network interface.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import shlex
+import signal
+import sys
+import threading
+from types import FrameType
+from typing import TextIO
+
+from streamtui.emulator.data import (
+    DEMO_ACCOUNT_SID,
+    DEMO_API_TOKEN,
+    DEMO_CONFERENCE_SID,
+    DEMO_PROJECT_ID,
+    DEMO_SPACE,
+    DEMO_STREAM_SID,
+    DEMO_TARGETS,
+)
+from streamtui.emulator.faults import Fault
+from streamtui.emulator.server import Emulator
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _fault_arg(text: str) -> Fault:
+    try:
+        return Fault.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _non_negative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError("must be a number of seconds >= 0")
+    return value
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    """Add the emulator's options to `parser` (a subcommand parser or a standalone one)."""
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="loopback address to listen on (default 127.0.0.1); other addresses are refused",
+    )
+    parser.add_argument("--port", type=int, default=0, help="TCP port (default 0: pick a free one)")
+    parser.add_argument(
+        "--latency",
+        type=_non_negative,
+        default=0.0,
+        metavar="SECONDS",
+        help="delay every API response by this much",
+    )
+    parser.add_argument(
+        "--fault",
+        action="append",
+        type=_fault_arg,
+        default=[],
+        metavar="FAULT",
+        help="queue a one-shot fault for the next API request (repeatable, in order): an HTTP "
+        "status such as 503, 429[:SECONDS], html502, malformed, empty, drop, delay:SECONDS; "
+        "append @stop to hit only stop requests",
+    )
+    parser.add_argument(
+        "--rate-limit-every",
+        type=int,
+        default=0,
+        metavar="N",
+        help="answer every N-th stop request with 429 and Retry-After: 1",
+    )
+    parser.add_argument(
+        "--no-demo-data",
+        action="store_true",
+        help="start empty, without the demo account, conferences and streams",
+    )
+
+
+def run(
+    args: argparse.Namespace,
+    *,
+    stop_event: threading.Event | None = None,
+    out: TextIO | None = None,
+) -> int:
+    """Serve until Ctrl-C (130), SIGTERM (0) or `stop_event` is set (0, for tests)."""
+    out = out or sys.stdout
+    host = "127.0.0.1" if args.host == "localhost" else str(args.host).strip("[]")
+    if not is_loopback(host):
+        print(
+            f"streamtui emulator: refusing to listen on {args.host!r}: it uses public demo "
+            "credentials, so it only listens on loopback (127.0.0.1 or ::1)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if not 0 <= args.port <= 65535:
+        print(f"streamtui emulator: bad port {args.port}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.rate_limit_every < 0:
+        print("streamtui emulator: --rate-limit-every must be >= 0", file=sys.stderr)
+        return EXIT_USAGE
+
+    emulator = Emulator(host, args.port, latency=args.latency, seed_demo=not args.no_demo_data)
+    emulator.faults.queue(*args.fault)
+    if args.rate_limit_every:
+        emulator.faults.rate_limit_every(args.rate_limit_every)
+
+    stop = stop_event or threading.Event()
+    previous_term = None
+    in_main = threading.current_thread() is threading.main_thread()
+
+    def on_term(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    try:
+        try:
+            base_url = emulator.start()
+        except OSError as exc:
+            print(
+                f"streamtui emulator: cannot listen on {host}:{args.port}: {exc}", file=sys.stderr
+            )
+            return EXIT_ERROR
+        if in_main:
+            previous_term = signal.signal(signal.SIGTERM, on_term)
+        out.write(_banner(base_url, demo=not args.no_demo_data))
+        out.flush()
+        stop.wait()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    finally:
+        emulator.stop()
+        if in_main and previous_term is not None:
+            signal.signal(signal.SIGTERM, previous_term)
+
+
+def _banner(base_url: str, *, demo: bool) -> str:
+    q = shlex.quote
+    lines = [
+        f"streamtui emulator listening on {base_url}",
+        "",
+        "Demo credentials (fake, local only):",
+        f"  space       {DEMO_SPACE}",
+        f"  project ID  {DEMO_PROJECT_ID}",
+        f"  API token   {DEMO_API_TOKEN}",
+        f"  account     {DEMO_ACCOUNT_SID}",
+        "",
+        "Paste into your shell:",
+        f"  export STREAMTUI_BASE_URL={q(base_url)}",
+        f"  export SIGNALWIRE_SPACE={q(DEMO_SPACE)}",
+        f"  export SIGNALWIRE_PROJECT_ID={q(DEMO_PROJECT_ID)}",
+        f"  export SIGNALWIRE_API_TOKEN={q(DEMO_API_TOKEN)}",
+        "",
+    ]
+    if demo:
+        lines += [
+            "Then stop a demo stream:",
+            f"  streamtui stop --conference {DEMO_CONFERENCE_SID} --stream {DEMO_STREAM_SID}",
+            "",
+            "Demo streams (label: conference stream):",
+            *(f"  {t.label}: {t.conference} {t.stream}" for t in DEMO_TARGETS),
+            "",
+        ]
+    lines += [
+        f"Admin API (faults, stats, requests): {base_url}/__emulator__/",
+        "Ctrl-C to stop.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m streamtui.emulator`: the same command without the rest of streamtui."""
+    parser = argparse.ArgumentParser(
+        prog="python -m streamtui.emulator",
+        description="Local SignalWire Compatibility-API emulator with demo data and faults.",
+    )
+    configure_parser(parser)
+    return run(parser.parse_args(argv))

@@ -1,0 +1,88 @@
+"""A concrete next step for each kind of failure, shared by the CLI and the TUI."""
+
+from __future__ import annotations
+
+from streamtui.errors import (
+    ApiError,
+    AuthenticationError,
+    DeadlineExceeded,
+    NetworkError,
+    NotFoundError,
+    RateLimitedError,
+    RejectedError,
+    ServerError,
+    StreamTuiError,
+    UnreadableResponse,
+)
+from streamtui.formatting import duration
+from streamtui.target import StopTarget
+
+
+def _code(error: ApiError) -> int | None:
+    try:
+        return int(error.code) if error.code is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def hint_for(error: BaseException, *, target: StopTarget | None = None, host: str = "") -> str:
+    """One or two sentences telling the user what to check or do next."""
+    if isinstance(error, AuthenticationError) or (
+        isinstance(error, ApiError) and _code(error) == 20003
+    ):
+        return (
+            "Check the project ID and API token (`streamtui auth status`), and that the token "
+            "has the Voice scope in your SignalWire space."
+        )
+    if isinstance(error, NotFoundError) or (isinstance(error, ApiError) and _code(error) == 20404):
+        if target is None:
+            return f"Check the SIDs and the space{f' ({host})' if host else ''}."
+        stream = (
+            f"no stream named {target.stream.value!r}"
+            if target.stream.is_name
+            else f"no stream with SID {target.stream.value}"
+        )
+        return (
+            f"Either there is {stream} (SID or name) on conference {target.conference}, or "
+            f"that conference is not in account {target.account}, or the account is not in "
+            f"space {host or 'this space'}. Check all three SIDs and the space."
+        )
+    if isinstance(error, RateLimitedError) or (
+        isinstance(error, ApiError) and _code(error) == 20429
+    ):
+        wait = getattr(error, "retry_after", None)
+        when = f"in {duration(wait)}" if wait else "in a few seconds"
+        return f"SignalWire is rate limiting this project: try again {when}."
+    if isinstance(error, ApiError) and _code(error) == 21220:
+        return (
+            "The stream is in a state that does not allow this: it may already be stopped, "
+            "or not started yet."
+        )
+    if isinstance(error, RejectedError):
+        said = "; ".join(error.errors) or error.message
+        return f"SignalWire refused the request as it stands: {said}"
+    if isinstance(error, ServerError):
+        return (
+            f"SignalWire had a server error after {error.attempts} attempt(s). Stopping is "
+            "safe to repeat: try again shortly, and quote the request ID to support if it "
+            "persists."
+        )
+    if isinstance(error, UnreadableResponse):
+        return (
+            "The answer could not be read, so the stop may or may not have taken effect. "
+            "Stopping is safe to repeat: run it again to see the stream's status."
+        )
+    if isinstance(error, DeadlineExceeded):
+        return (
+            f"Nothing answered from {error.host or host} within {duration(error.timeout or 0)}"
+            " (all attempts). Check your network, VPN or proxy, or allow more time with "
+            "--timeout."
+        )
+    if isinstance(error, NetworkError):
+        return (
+            f"Check that {error.host or host} is reachable from here (DNS, VPN, proxy, "
+            "firewall); stopping is safe to repeat."
+        )
+    if isinstance(error, StreamTuiError):
+        return ""
+    return "This is a bug in streamtui; please report it with the message above."

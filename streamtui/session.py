@@ -1,0 +1,171 @@
+"""One TUI session's state outside the UI: config, profile, credentials, saved entries, history.
+
+Free of Textual, so it is tested directly and the TUI uses exactly the CLI's building blocks.
+A config file that does not parse leaves the session read-only (never overwritten).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from streamtui.config import Config, Entry, Profile, SavedTarget, load_config_for_ui
+from streamtui.credentials import Credentials, KeyringStore, resolve, resolve_identity
+from streamtui.errors import ConfigError, CredentialsError
+from streamtui.history import HistoryLog
+from streamtui.secret import Secret
+from streamtui.state import StateStore
+from streamtui.target import StopTarget
+
+KINDS = ("account", "conference", "stream")
+
+
+@dataclass
+class Session:
+    """Everything the TUI needs that is not a widget."""
+
+    config_path: Path
+    config: Config
+    state: StateStore
+    history: HistoryLog
+    profile_name: str | None = None
+    profile: Profile | None = None
+    base_url: str | None = None
+    demo: bool = False
+    session_token: Secret | None = None
+    problem: str | None = None
+    env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    store: KeyringStore = field(default_factory=KeyringStore)
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        config_path: Path,
+        profile: str | None = None,
+        base_url: str | None = None,
+        state_dir: Path,
+        env: Mapping[str, str] | None = None,
+    ) -> Session:
+        config = load_config_for_ui(config_path)
+        problem = config.problem
+        try:
+            name, chosen = config.profile(profile)
+        except ConfigError as exc:
+            name, chosen, problem = profile, None, exc.message
+        return cls(
+            config_path=config_path,
+            config=config,
+            state=StateStore(state_dir),
+            history=HistoryLog(state_dir / "history.jsonl"),
+            profile_name=name,
+            profile=chosen,
+            base_url=base_url,
+            problem=problem,
+            env=dict(os.environ if env is None else env),
+        )
+
+    # -- who and where -------------------------------------------------------------------------
+    @property
+    def production(self) -> bool:
+        return bool(self.profile and self.profile.production)
+
+    @property
+    def strict_confirmation(self) -> bool:
+        return bool(self.profile and self.profile.confirm == "strict")
+
+    def where(self) -> str:
+        """The destination without touching the keyring: space host, or base URL host."""
+        try:
+            identity = resolve_identity(
+                base_url=self._base_url(),
+                profile=self.profile,
+                profile_name=self.profile_name,
+                env=self.env,
+            )
+        except CredentialsError:
+            return "no space configured"
+        if identity.space and identity.sources.get("base_url") == "space":
+            return f"{identity.space}.signalwire.com"
+        host = identity.base_url.split("://", 1)[-1]
+        return f"demo emulator {host}" if self.demo else host
+
+    def project_id(self) -> str | None:
+        try:
+            return resolve_identity(
+                base_url=self._base_url(),
+                profile=self.profile,
+                profile_name=self.profile_name,
+                env=self.env,
+            ).project_id
+        except CredentialsError:
+            return None
+
+    def _base_url(self) -> str | None:
+        return self.base_url or (self.profile.base_url if self.profile else None)
+
+    def credentials(self) -> Credentials:
+        """Resolve credentials; may wait on the keyring (call it from a worker thread)."""
+        return resolve(
+            base_url=self._base_url(),
+            profile=self.profile,
+            profile_name=self.profile_name,
+            env=self.env,
+            store=self.store,
+            session_token=self.session_token,
+        )
+
+    # -- saved entries ---------------------------------------------------------------------------
+    @property
+    def read_only(self) -> bool:
+        return self.config.read_only
+
+    def entries(self, kind: str) -> list[Entry]:
+        return list(self.config.entries(kind))  # type: ignore[arg-type]
+
+    def recency(self, kind: str) -> dict[str, float]:
+        return self.state.recent(kind)
+
+    def label_for(self, kind: str, sid: str) -> str:
+        for entry in self.config.entries(kind):  # type: ignore[arg-type]
+            if entry.sid.lower() == sid.lower():
+                return entry.label
+        return ""
+
+    def labelled(self, target: StopTarget) -> StopTarget:
+        return StopTarget(
+            target.account,
+            target.conference,
+            target.stream,
+            account_label=self.label_for("account", target.account),
+            conference_label=self.label_for("conference", target.conference),
+            stream_label=self.label_for("stream", target.stream.value),
+        )
+
+    def save_entry(self, entry: Entry) -> None:
+        from streamtui.config import add_entry
+
+        self._refuse_if_read_only()
+        self.config = add_entry(self.config_path, entry)
+
+    def save_target(self, target: SavedTarget) -> None:
+        from streamtui.config import add_target
+
+        self._refuse_if_read_only()
+        self.config = add_target(self.config_path, target)
+
+    def _refuse_if_read_only(self) -> None:
+        if self.config.read_only:
+            raise ConfigError(
+                f"The config file is read-only for this session because it could "
+                f"not be read: {self.config.problem}. Fix it by hand, then restart."
+            )
+
+    def remember(self, target: StopTarget) -> None:
+        """Most-recently-used order and the last target, for the pickers and the next start."""
+        self.state.touch("account", target.account)
+        self.state.touch("conference", target.conference)
+        self.state.touch("stream", target.stream.value)
+        self.state.set_last_target(target.account, target.conference, target.stream.value)

@@ -1,0 +1,132 @@
+"""Most-recently-used order and the last target, in `state_dir()/state.json`.
+
+This is a convenience, so it lives apart from the hand-edited config (it changes on every stop and
+would churn the user's file) and it fails soft: a corrupt, unreadable or unwritable state file is
+ignored, and the reason kept in `StateStore.problem`, because losing the order of a list must never
+stop anyone from stopping a stream. Writes are merged like the config's (lock, re-read, change,
+atomic write), so two instances keep each other's entries.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from streamtui.paths import atomic_write, file_lock, state_dir
+
+STATE_NAME = "state.json"
+KINDS = ("account", "conference", "stream")
+MRU_CAP = 500
+LOCK_TIMEOUT = 2.0
+_VERSION = 1
+
+State = dict[str, Any]
+
+
+def _empty() -> State:
+    return {"version": _VERSION, "recent": {kind: {} for kind in KINDS}, "last_target": None}
+
+
+def _sanitized(data: object) -> State:
+    """Keep what has the expected shape and drop the rest: the file may be from anywhere."""
+    state = _empty()
+    if not isinstance(data, dict):
+        return state
+    recent = data.get("recent")
+    if isinstance(recent, dict):
+        for kind in KINDS:
+            stamps = recent.get(kind)
+            if isinstance(stamps, dict):
+                state["recent"][kind] = {
+                    sid: float(when)
+                    for sid, when in stamps.items()
+                    if isinstance(sid, str)
+                    and sid
+                    and isinstance(when, int | float)
+                    and not isinstance(when, bool)
+                    and when == when  # not NaN
+                }
+    last = data.get("last_target")
+    if isinstance(last, dict):
+        values = [last.get(kind) for kind in KINDS]
+        if all(isinstance(value, str) and value for value in values):
+            state["last_target"] = dict(zip(KINDS, values, strict=True))
+    return state
+
+
+def _capped(stamps: dict[str, float], cap: int) -> dict[str, float]:
+    if len(stamps) <= cap:
+        return stamps
+    return dict(sorted(stamps.items(), key=lambda item: item[1], reverse=True)[:cap])
+
+
+class StateStore:
+    """Reads and merges `state.json` in `directory` (default: `state_dir()`)."""
+
+    def __init__(self, directory: Path | None = None, *, cap: int = MRU_CAP) -> None:
+        self.directory = directory if directory is not None else state_dir()
+        self.path = self.directory / STATE_NAME
+        self.cap = cap
+        self.problem: str | None = None
+
+    def _load(self) -> State:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return _empty()
+        except OSError as exc:
+            self.problem = f"cannot read {self.path}: {exc.strerror or exc}"
+            return _empty()
+        try:
+            return _sanitized(json.loads(raw))
+        except ValueError:  # not JSON, or not UTF-8
+            self.problem = f"{self.path} is corrupt; it will be rewritten"
+            return _empty()
+
+    def _update(self, change: Callable[[State], None]) -> bool:
+        """Re-read under the lock, change, write atomically; False (and `problem`) on failure."""
+        try:
+            with file_lock(self.path, timeout=LOCK_TIMEOUT):
+                state = self._load()
+                change(state)
+                for kind in KINDS:
+                    state["recent"][kind] = _capped(state["recent"][kind], self.cap)
+                atomic_write(self.path, json.dumps(state, indent=1).encode("utf-8"))
+        except OSError as exc:  # includes the lock's timeout
+            self.problem = f"cannot save {self.path}: {exc.strerror or exc}"
+            return False
+        return True
+
+    def touch(self, kind: str, sid: str, when: float | None = None) -> bool:
+        """Record that `sid` was just used; returns whether it was saved."""
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+        stamp = time.time() if when is None else when
+
+        def change(state: State) -> None:
+            stamps = state["recent"][kind]
+            stamps[sid] = max(stamp, stamps.get(sid, stamp))
+
+        return self._update(change)
+
+    def recent(self, kind: str) -> dict[str, float]:
+        """SID -> when it was last used (seconds since the epoch); empty if unknown."""
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+        return dict(self._load()["recent"][kind])
+
+    def last_target(self) -> tuple[str, str, str] | None:
+        """(account, conference, stream) of the last stop, to prefill the TUI."""
+        last = self._load()["last_target"]
+        if last is None:
+            return None
+        return last["account"], last["conference"], last["stream"]
+
+    def set_last_target(self, account: str, conference: str, stream: str) -> bool:
+        def change(state: State) -> None:
+            state["last_target"] = {"account": account, "conference": conference, "stream": stream}
+
+        return self._update(change)

@@ -1,0 +1,77 @@
+"""The streamtui Textual app: one main screen, modal dialogs, and command-palette entries.
+
+Startup stays close to a bare Textual app: httpx, keyring and the emulator are imported only when
+first needed, after the first paint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from streamtui.session import Session
+from streamtui.tui.screens.main import MainScreen, Prefill
+
+
+class StreamTuiApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "streamtui"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+c", "help_quit", show=False, system=True),
+    ]
+
+    def __init__(
+        self, session: Session, prefill: Prefill | None = None, *, timeout: float = 30.0
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.prefill = prefill or Prefill()
+        self.timeout = timeout
+
+    def get_default_screen(self) -> Screen[None]:
+        return MainScreen(self.session, self.prefill, timeout=self.timeout)
+
+    @property
+    def main(self) -> MainScreen:
+        screen = self.screen_stack[0]
+        assert isinstance(screen, MainScreen)
+        return screen
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        main = self.main
+        yield SystemCommand(
+            "Stop stream",
+            "Validate the fields, confirm, and stop the stream (ctrl+s)",
+            main.action_stop,
+        )
+        yield SystemCommand(
+            "Pick a saved SID", "Fuzzy picker for the focused field (F2)", main.action_pick
+        )
+        yield SystemCommand(
+            "Pick a saved target",
+            "Account, conference and stream in one go (F3)",
+            main.action_targets,
+        )
+        yield SystemCommand(
+            "Save the focused SID",
+            "Save what is typed, with a label (ctrl+l)",
+            main.action_save_entry,
+        )
+        yield SystemCommand(
+            "Save the target", "Save the three fields as a target (ctrl+t)", main.action_save_target
+        )
+        yield SystemCommand(
+            "Cancel the request", "Cancel the stop in flight (escape)", main.action_cancel_stop
+        )
+        yield SystemCommand(
+            "History", "Every stop attempt, most recent first (F7)", main.action_history
+        )
+        yield SystemCommand(
+            "Credentials", "Log in, session-only token, log out (F8)", main.action_credentials
+        )
+        yield SystemCommand("Help", "Every key (F1)", main.action_help)

@@ -1,0 +1,69 @@
+"""The audit log of stop attempts, most recent first (read from the history file)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from streamtui.history import HistoryLog
+from streamtui.tui.text import plain
+
+OUTCOME_STYLE = {"stopped": "bold green", "cancelled": "yellow", "interrupted": "yellow"}
+
+
+def _local(value: object) -> str:
+    try:
+        return datetime.fromisoformat(str(value)).astimezone().strftime("%m-%d %H:%M:%S")
+    except ValueError:
+        return str(value)
+
+
+class HistoryScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q", "close", "Close")]
+
+    def __init__(self, log: HistoryLog, *, limit: int = 500) -> None:
+        super().__init__()
+        self.history_log = log
+        self.limit = limit
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="history-dialog"):
+            yield Static(
+                plain("History of stop attempts (most recent first) · esc closes", "bold"),
+                id="history-title",
+            )
+            yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="history-path")
+
+    def on_mount(self) -> None:
+        table: DataTable[object] = self.query_one(DataTable)
+        table.add_columns("time", "outcome", "stream", "conference", "HTTP", "code", "request id")
+        records = self.history_log.read(limit=self.limit)
+        for record in records:
+            outcome = str(record.get("outcome") or "-")
+            stream = record.get("stream_label") or record.get("stream") or "-"
+            conference = record.get("conference_label") or record.get("conference") or "-"
+            table.add_row(
+                plain(_local(record.get("time", ""))),
+                plain(outcome, OUTCOME_STYLE.get(outcome, "bold red")),
+                plain(stream),
+                plain(conference),
+                plain(record.get("http_status") or "-"),
+                plain(record.get("code") or "-"),
+                plain(record.get("request_id") or "-"),
+            )
+        note = (
+            f"{len(records)} record(s) · {self.history_log.path}"
+            if records
+            else (f"No stop attempts yet · {self.history_log.path}")
+        )
+        self.query_one("#history-path", Static).update(plain(note, "dim"))
+        table.focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

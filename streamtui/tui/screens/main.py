@@ -1,0 +1,478 @@
+"""The main screen: three fields, ctrl+s, a confirmation, then the result or the error.
+
+The request runs in an exclusive worker so the UI stays responsive; escape cancels it; a second
+ctrl+s while one is in flight only says so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Input, Static
+
+from streamtui.config import Entry, SavedTarget
+from streamtui.errors import ConfigError, InvalidInput, StreamTuiError
+from streamtui.session import KINDS, Session
+from streamtui.target import StopTarget
+from streamtui.tui.text import pairs, plain
+from streamtui.tui.widgets.header import SessionBar
+from streamtui.tui.widgets.panels import ErrorPanel, ProgressPanel, ResultPanel
+from streamtui.tui.widgets.target_field import TargetField
+from streamtui.validation import (
+    validate_account_sid,
+    validate_conference_sid,
+    validate_stream,
+)
+
+if TYPE_CHECKING:
+    from streamtui.api import RetryEvent
+
+
+def _stream_value(value: str) -> str:
+    return validate_stream(value).value
+
+
+VALIDATORS: dict[str, Callable[[str], str]] = {
+    "account": validate_account_sid,
+    "conference": validate_conference_sid,
+    "stream": _stream_value,
+}
+
+
+def _short(sid: str) -> str:
+    """A UUID's first group (enough to tell saved entries apart); names stay whole."""
+    return sid[:8] + "…" if len(sid) == 36 and sid.count("-") == 4 else sid
+
+
+@dataclass(frozen=True)
+class Prefill:
+    account: str = ""
+    conference: str = ""
+    stream: str = ""
+
+
+class MainScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+s", "stop", "Stop"),
+        Binding("f2", "pick", "Pick saved"),
+        Binding("f3", "targets", "Targets"),
+        Binding("ctrl+l", "save_entry", "Save SID"),
+        Binding("ctrl+t", "save_target", "Save target", show=False),
+        Binding("escape", "cancel_stop", "Cancel request", show=False),
+        Binding("f7", "history", "History", show=False),
+        Binding("f8", "credentials", "Credentials", show=False),
+        Binding("f1", "help", "Help"),
+    ]
+
+    in_flight: reactive[bool] = reactive(False)
+
+    def __init__(self, session: Session, prefill: Prefill, *, timeout: float = 30.0) -> None:
+        super().__init__()
+        self.session = session
+        self.prefill = prefill
+        self.timeout = timeout
+        self.last_target: StopTarget | None = None
+
+    # -- layout ----------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield SessionBar(id="session-bar")
+        with Vertical(id="form"):
+            yield TargetField("account", self.prefill.account)
+            yield TargetField("conference", self.prefill.conference)
+            yield TargetField("stream", self.prefill.stream)
+        with ContentSwitcher(initial="welcome", id="panels"):
+            yield Static(self._welcome(), id="welcome")
+            yield ProgressPanel(id="progress")
+            yield ResultPanel(id="result")
+            yield ErrorPanel(id="error")
+            yield Static("", id="notice")
+        yield Footer()
+
+    def _welcome(self) -> Content:
+        lines = [
+            pairs(
+                ("Fill the three fields, then ", "dim"),
+                ("ctrl+s", "bold"),
+                (" to stop the stream (you confirm first).", "dim"),
+            ),
+            pairs(
+                ("F2", "bold"),
+                (" picks a saved SID for the field, ", "dim"),
+                ("F3", "bold"),
+                (" a saved target, ", "dim"),
+                ("ctrl+l", "bold"),
+                (" saves what you typed.", "dim"),
+            ),
+            pairs(
+                ("F7", "bold"),
+                (" history · ", "dim"),
+                ("F8", "bold"),
+                (" credentials · ", "dim"),
+                ("F1", "bold"),
+                (" every key · ", "dim"),
+                ("ctrl+q", "bold"),
+                (" quits", "dim"),
+            ),
+        ]
+        if self.session.problem:
+            lines.append(pairs(("⚠ ", "bold red"), (self.session.problem, "red")))
+            if self.session.read_only:
+                lines.append(
+                    plain(
+                        "The config is read-only for this session: nothing will be "
+                        "saved to it until it is fixed.",
+                        "red",
+                    )
+                )
+        return Content("\n").join(lines)
+
+    def on_mount(self) -> None:
+        bar = self.query_one(SessionBar)
+        bar.profile = self.session.profile_name or ""
+        bar.production = self.session.production
+        bar.demo = self.session.demo
+        bar.where = self.session.where()
+        for kind in KINDS:
+            self._update_note(kind)
+        empty = next((k for k in KINDS[1:] if not self.field(k).value), None)
+        self.field(empty or "stream").input.focus()
+
+    def field(self, kind: str) -> TargetField:
+        return self.query_one(f"#field-{kind}", TargetField)
+
+    def show_panel(self, name: str) -> None:
+        self.query_one("#panels", ContentSwitcher).current = name
+
+    # -- fields ----------------------------------------------------------------------------------
+    @on(Input.Changed, ".target-field Input")
+    def _field_changed(self, event: Input.Changed) -> None:
+        kind = (event.input.id or "").removeprefix("input-")
+        if kind in KINDS:
+            self.field(kind).invalid = False
+            self._update_note(kind)
+
+    @on(Input.Submitted, ".target-field Input")
+    def _field_submitted(self, event: Input.Submitted) -> None:
+        self.focus_next()
+
+    def _update_note(self, kind: str) -> None:
+        field = self.field(kind)
+        value = field.value.strip()
+        if not value:
+            if kind == "account":
+                project = self.session.project_id()
+                field.note = f"= project ID {project[:8]}…" if project else ""
+            else:
+                field.note = ""
+            return
+        try:
+            sid = VALIDATORS[kind](value)
+        except InvalidInput:
+            field.note = ""
+            return
+        label = self.session.label_for(kind, sid)
+        if label:
+            field.note = f"“{label}”"
+        elif kind == "stream" and validate_stream(value).is_name:
+            field.note = "stream name · ^l saves"
+        else:
+            field.note = "^l saves it"
+
+    def _focused_kind(self) -> str:
+        focused = self.focused
+        for kind in KINDS:
+            if focused is not None and focused.id == f"input-{kind}":
+                return kind
+        return "stream"
+
+    def read_target(self) -> StopTarget | None:
+        """Validate the three fields; mark the bad ones inline; nothing is sent on failure."""
+        errors: list[tuple[str, str]] = []
+        values: dict[str, str] = {}
+        for kind in KINDS:
+            raw = self.field(kind).value
+            if kind == "account" and not raw.strip():
+                project = self.session.project_id()
+                if project is None:
+                    errors.append(
+                        (kind, "Account is empty and no project ID is configured (F8 credentials).")
+                    )
+                    continue
+                raw = project
+            try:
+                values[kind] = VALIDATORS[kind](raw)
+            except InvalidInput as exc:
+                errors.append((kind, exc.message))
+        for kind in KINDS:
+            self.field(kind).invalid = any(k == kind for k, _ in errors)
+        if errors:
+            kind = errors[0][0]
+            self.field(kind).note = "✘ invalid"
+            self.query_one("#notice", Static).update(
+                pairs(("✘ Not sent. ", "bold red"), *[(f"{m}\n", "") for _, m in errors])
+            )
+            self.show_panel("notice")
+            self.field(kind).input.focus()
+            return None
+        target = StopTarget(
+            values["account"], values["conference"], validate_stream(self.field("stream").value)
+        )
+        return self.session.labelled(target)
+
+    # -- the stop --------------------------------------------------------------------------------
+    def action_stop(self) -> None:
+        if self.in_flight:
+            self.notify(
+                "A stop is already in flight: wait for it, or escape to cancel it.",
+                severity="warning",
+                timeout=4,
+            )
+            return
+        target = self.read_target()
+        if target is None:
+            return
+        from streamtui.tui.screens.confirm import ConfirmStopScreen
+
+        account_is_project = (
+            not self.field("account").value.strip() or target.account == self.session.project_id()
+        )
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self.run_stop(target)
+            else:
+                self.notify("Cancelled: nothing was sent.", timeout=3)
+
+        self.app.push_screen(
+            ConfirmStopScreen(
+                target,
+                where=self.session.where(),
+                production=self.session.production,
+                strict=self.session.strict_confirmation,
+                account_is_project=account_is_project,
+            ),
+            confirmed,
+        )
+
+    @work(exclusive=True, group="stop", exit_on_error=False)
+    async def run_stop(self, target: StopTarget) -> None:
+        from streamtui.history import record_attempt
+
+        self.in_flight = True
+        self.last_target = target
+        progress = self.query_one(ProgressPanel)
+        name = target.stream_label or target.stream.value
+        progress.start(f"Stopping {name} on {self.session.where()}…")
+        self.show_panel("progress")
+        started = time.monotonic()
+        outcome: object = None
+        creds = None
+        try:
+            creds = await asyncio.to_thread(self.session.credentials)
+            from streamtui.api import SignalWireClient
+
+            async with SignalWireClient(
+                base_url=creds.base_url,
+                project_id=creds.project_id,
+                token=creds.token.reveal(),
+                timeout=self.timeout,
+                on_retry=self._on_retry,
+            ) as client:
+                result = await client.stop_stream(target.account, target.conference, target.stream)
+            outcome = result
+            self.query_one(ResultPanel).result = result
+            self.show_panel("result")
+            self.query_one("#result-fields").focus()
+        except StreamTuiError as exc:
+            outcome = exc
+            self.query_one(ErrorPanel).show(exc, target=target, host=self.session.where())
+            self.show_panel("error")
+        except asyncio.CancelledError:
+            outcome = "cancelled"
+            self.query_one("#notice", Static).update(
+                pairs(
+                    ("Cancelled. ", "bold yellow"),
+                    (
+                        "If the request had already reached SignalWire the stream may be stopped; "
+                        "stopping again is harmless.",
+                        "",
+                    ),
+                )
+            )
+            self.show_panel("notice")
+            raise
+        finally:
+            self.in_flight = False
+            progress.finish()
+            if creds is not None:
+                record_attempt(
+                    creds,
+                    target,
+                    outcome,  # type: ignore[arg-type]
+                    time.monotonic() - started,
+                    log=self.session.history,
+                )
+                self.session.remember(target)
+
+    def _on_retry(self, event: RetryEvent) -> None:
+        self.query_one(ProgressPanel).attempt = (
+            f"attempt {event.next_attempt} of {event.attempts} in {event.delay:.1f} s "
+            f"(last: {event.reason[:60]})"
+        )
+
+    def action_cancel_stop(self) -> None:
+        if self.in_flight:
+            self.workers.cancel_group(self, "stop")
+
+    # -- pickers and saving ----------------------------------------------------------------------
+    def action_pick(self) -> None:
+        from streamtui.tui.screens.picker import PickerItem, PickerScreen
+
+        kind = self._focused_kind()
+        recency = self.session.recency(kind)
+        items = [
+            PickerItem(
+                entry.sid,
+                entry.label,
+                entry.sid + (f"  in {_short(entry.parent)}" if entry.parent else ""),
+                recency.get(entry.sid, 0.0),
+            )
+            for entry in self.session.entries(kind)
+        ]
+
+        def chosen(sid: str | None) -> None:
+            if sid:
+                self.field(kind).value = sid
+                self.field(kind).input.focus()
+
+        self.app.push_screen(
+            PickerScreen(
+                f"Saved {kind}s",
+                items,
+                empty=f"No saved {kind}s yet: type one and press ctrl+l to save it.",
+            ),
+            chosen,
+        )
+
+    def action_targets(self) -> None:
+        from streamtui.tui.screens.picker import PickerItem, PickerScreen
+
+        recency = self.session.recency("stream")
+        items = [
+            PickerItem(
+                t,
+                t.label,
+                _short(t.conference) + " › " + _short(t.stream),
+                recency.get(t.stream, 0.0),
+            )
+            for t in self.session.config.targets
+        ]
+
+        def chosen(target: SavedTarget | None) -> None:
+            if target is not None:
+                self.field("account").value = target.account
+                self.field("conference").value = target.conference
+                self.field("stream").value = target.stream
+                self.field("stream").input.focus()
+
+        self.app.push_screen(
+            PickerScreen(
+                "Saved targets",
+                items,
+                empty="No saved targets yet: fill the three fields and press ctrl+t.",
+            ),
+            chosen,
+        )
+
+    def action_save_entry(self) -> None:
+        from streamtui.tui.screens.label import LabelScreen
+
+        kind = self._focused_kind()
+        try:
+            sid = VALIDATORS[kind](self.field(kind).value)
+        except InvalidInput as exc:
+            self.notify(exc.message, title="Not saved", severity="error", timeout=6)
+            return
+        parent = None
+        parent_kind = {"conference": "account", "stream": "conference"}.get(kind)
+        if parent_kind:
+            try:
+                parent = VALIDATORS[parent_kind](self.field(parent_kind).value)
+            except InvalidInput:
+                parent = None
+
+        def labelled(label: str | None) -> None:
+            if not label:
+                return
+            try:
+                self.session.save_entry(
+                    Entry(
+                        kind=kind,
+                        sid=sid,
+                        label=label,  # type: ignore[arg-type]
+                        parent=parent,
+                    )
+                )
+            except ConfigError as exc:
+                self.notify(exc.message, title="Not saved", severity="error", timeout=8)
+                return
+            self._update_note(kind)
+            self.notify(f"Saved {kind} “{label}”.", timeout=3)
+
+        self.app.push_screen(
+            LabelScreen(kind, sid, suggestion=self.session.label_for(kind, sid)), labelled
+        )
+
+    def action_save_target(self) -> None:
+        from streamtui.tui.screens.label import LabelScreen
+
+        target = self.read_target()
+        if target is None:
+            return
+
+        def labelled(label: str | None) -> None:
+            if not label:
+                return
+            try:
+                self.session.save_target(
+                    SavedTarget(label, target.account, target.conference, target.stream.value)
+                )
+            except ConfigError as exc:
+                self.notify(exc.message, title="Not saved", severity="error", timeout=8)
+                return
+            self.notify(f"Saved target “{label}”.", timeout=3)
+
+        self.app.push_screen(
+            LabelScreen("target", f"{target.conference} / {target.stream}"), labelled
+        )
+
+    # -- other screens ---------------------------------------------------------------------------
+    def action_history(self) -> None:
+        from streamtui.tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(self.session.history))
+
+    def action_credentials(self) -> None:
+        from streamtui.tui.screens.credentials import CredentialsScreen
+
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self.on_mount()
+
+        self.app.push_screen(CredentialsScreen(self.session), closed)
+
+    def action_help(self) -> None:
+        from streamtui.tui.screens.help import HelpScreen, binding_rows
+
+        self.app.push_screen(HelpScreen(binding_rows(self)))  # type: ignore[arg-type]

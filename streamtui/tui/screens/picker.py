@@ -1,0 +1,133 @@
+"""A fuzzy picker over saved entries (or saved targets): type to filter, enter to choose.
+
+Most recently used first; labels beside SIDs; everything rendered as plain text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from streamtui.fuzzy import FuzzyIndex
+from streamtui.tui.text import pairs, plain
+
+T = TypeVar("T")
+SHOWN = 200  # rows rendered at once; the filter narrows the rest
+
+
+@dataclass(frozen=True)
+class PickerItem(Generic[T]):
+    """One row: the value returned, its label and SID, and when it was last used."""
+
+    value: T
+    label: str
+    detail: str
+    recency: float = 0.0
+
+    @property
+    def search_text(self) -> str:
+        return f"{self.label} {self.detail}"
+
+
+class PickerScreen(ModalScreen[T | None], Generic[T]):
+    """Returns the chosen item's value, or None when dismissed."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss_none", "Close"),
+        Binding("down", "cursor_down", "Down", show=False),
+        Binding("up", "cursor_up", "Up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+    ]
+
+    def __init__(self, title: str, items: Sequence[PickerItem[T]], *, empty: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.items = list(items)
+        self.empty = empty or "Nothing saved yet."
+        self.index: FuzzyIndex[PickerItem[T]] = FuzzyIndex(
+            self.items, key=lambda item: item.search_text, recency=lambda item: item.recency
+        )
+        self.shown: list[PickerItem[T]] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker-dialog"):
+            yield Static(
+                pairs(
+                    (self.title_text, "bold"),
+                    ("   type to filter · ↑↓ · enter chooses · esc closes", "dim"),
+                ),
+                id="picker-title",
+            )
+            yield Input(placeholder="filter (fuzzy)", id="picker-filter", compact=True)
+            yield OptionList(id="picker-options")
+            yield Static("", id="picker-count")
+
+    def on_mount(self) -> None:
+        self.refilter("")
+        self.query_one("#picker-filter", Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.refilter(event.value)
+
+    def refilter(self, query: str) -> None:
+        matches = self.index.filter(query)
+        self.shown = matches[:SHOWN]
+        options = self.query_one("#picker-options", OptionList)
+        options.clear_options()
+        options.add_options(
+            [
+                Option(
+                    pairs((item.label or "(no label)", "bold"), ("  ", ""), (item.detail, "dim"))
+                )
+                for item in self.shown
+            ]
+        )
+        if self.shown:
+            options.highlighted = 0
+        count = self.query_one("#picker-count", Static)
+        if not self.items:
+            count.update(plain(self.empty, "italic"))
+        else:
+            more = f" (first {SHOWN} shown)" if len(matches) > SHOWN else ""
+            count.update(plain(f"{len(matches)} of {len(self.items)}{more}", "dim"))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._choose(self.query_one("#picker-options", OptionList).highlighted)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._choose(event.option_index)
+
+    def _choose(self, index: int | None) -> None:
+        if index is None or not 0 <= index < len(self.shown):
+            return
+        self.dismiss(self.shown[index].value)
+
+    def _move(self, action: str) -> None:
+        getattr(self.query_one("#picker-options", OptionList), f"action_{action}")()
+
+    def action_cursor_down(self) -> None:
+        self._move("cursor_down")
+
+    def action_cursor_up(self) -> None:
+        self._move("cursor_up")
+
+    def action_page_down(self) -> None:
+        self._move("page_down")
+
+    def action_page_up(self) -> None:
+        self._move("page_up")
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)

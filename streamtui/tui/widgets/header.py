@@ -1,0 +1,51 @@
+"""The top bar: who (user@host), where (space), and which profile, production made loud."""
+
+from __future__ import annotations
+
+import getpass
+import socket
+
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from streamtui.tui.text import pairs
+
+
+def user_at_host() -> str:
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "?"
+    return f"{user}@{socket.gethostname().split('.')[0]}"
+
+
+class SessionBar(Static):
+    """One line: app, profile (PRODUCTION in red), destination, user@host."""
+
+    profile: reactive[str] = reactive("")
+    where: reactive[str] = reactive("")
+    production: reactive[bool] = reactive(False)
+    demo: reactive[bool] = reactive(False)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.who = user_at_host()
+
+    def render(self) -> object:  # type: ignore[override]
+        parts: list[tuple[str, str] | str] = [(" streamtui ", "bold")]
+        if self.demo:
+            parts.append((" DEMO ", "bold black on yellow"))
+            parts.append(" ")
+        if self.production:
+            parts.append((" PRODUCTION ", "bold white on red"))
+            parts.append(" ")
+        parts.append(("profile ", "dim"))
+        parts.append((self.profile or "-", "bold"))
+        parts.append(("  →  ", "dim"))
+        parts.append((self.where or "-", "bold"))
+        parts.append(("  ", ""))
+        parts.append((self.who, "dim"))
+        return pairs(*parts)
+
+    def watch_production(self, production: bool) -> None:
+        self.set_class(production, "-production")

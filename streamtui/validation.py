@@ -1,0 +1,211 @@
+"""Validation of everything a user types, shared by the CLI and the TUI.
+
+Runs before any request: when a value is refused, nothing is sent. Every message says what a valid
+value looks like, because the docs' own example SIDs are not valid UUIDs.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from streamtui.errors import InvalidInput
+
+EXAMPLE_UUID = "3f2a9c1e-7b4d-4e8a-9c0f-1a2b3c4d5e6f"
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
+# re.ASCII: with IGNORECASE alone, [a-z] also matches non-ASCII letters such as 'ſ' and 'ı'.
+_SPACE_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", re.IGNORECASE | re.ASCII)
+_SPACE_HOST_SUFFIX = ".signalwire.com"
+_WRAPPERS = "\"'`<>“”‘’"
+STREAM_NAME_MAX = 256
+_STREAM_NAME_FORBIDDEN = "/?#%"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class StreamRef:
+    """A stream as the user named it: its SID, or its name (unique within the conference)."""
+
+    value: str
+    is_name: bool
+
+    @property
+    def kind(self) -> str:
+        return "name" if self.is_name else "SID"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def tidy(value: str) -> str:
+    """Trim what a paste brings along: surrounding whitespace, newlines and quotes."""
+    previous = None
+    while previous != value:
+        previous = value
+        value = value.strip()
+        if len(value) >= 2 and value[0] in _WRAPPERS and value[-1] in _WRAPPERS:
+            value = value[1:-1]
+    return value
+
+
+def _shown(value: str) -> str:
+    """A refused value as it can be safely quoted back in a message."""
+    shown = _CONTROL.sub("?", value)
+    return repr(shown if len(shown) <= 60 else shown[:57] + "...")
+
+
+def is_uuid(value: str) -> bool:
+    return bool(_UUID.match(value))
+
+
+def validate_uuid(value: str, *, field: str, what: str) -> str:
+    """Return the UUID in lowercase, or raise InvalidInput naming `what` and a valid example."""
+    cleaned = tidy(value)
+    if not cleaned:
+        raise InvalidInput(f"{what} is empty: enter a UUID such as {EXAMPLE_UUID}.", field=field)
+    if not is_uuid(cleaned):
+        raise InvalidInput(
+            f"{what} {_shown(cleaned)} is not a valid SID: it must be a UUID, 32 hex digits in "
+            f"groups of 8-4-4-4-12, such as {EXAMPLE_UUID}.",
+            field=field,
+        )
+    return cleaned.lower()
+
+
+def validate_account_sid(value: str) -> str:
+    return validate_uuid(value, field="account", what="Account SID")
+
+
+def validate_conference_sid(value: str) -> str:
+    return validate_uuid(value, field="conference", what="Conference SID")
+
+
+def validate_project_id(value: str) -> str:
+    return validate_uuid(value, field="project_id", what="Project ID")
+
+
+def validate_stream(value: str) -> StreamRef:
+    """A stream SID (UUID) or a stream name: printable, at most 256, none of `/ ? # %`, no `..`."""
+    cleaned = tidy(value)
+    if not cleaned:
+        raise InvalidInput(
+            f"Stream is empty: enter the stream's SID (a UUID such as {EXAMPLE_UUID}) or its name.",
+            field="stream",
+        )
+    if is_uuid(cleaned):
+        return StreamRef(cleaned.lower(), is_name=False)
+    problems = []
+    if _CONTROL.search(cleaned) or not cleaned.isprintable():
+        problems.append("control characters")
+    bad = sorted({c for c in cleaned if c in _STREAM_NAME_FORBIDDEN})
+    if bad:
+        problems.append(" ".join(bad))
+    if ".." in cleaned:
+        problems.append("'..'")
+    elif cleaned == ".":  # a '.' path segment is dropped: the POST would go to .../Streams
+        problems.append("only '.'")
+    if len(cleaned) > STREAM_NAME_MAX:
+        problems.append(f"more than {STREAM_NAME_MAX} characters")
+    if problems:
+        raise InvalidInput(
+            f"Stream {_shown(cleaned)} is neither a SID nor a valid stream name (it has "
+            f"{', '.join(problems)}). Enter a UUID such as {EXAMPLE_UUID}, or a name of at most "
+            f"{STREAM_NAME_MAX} printable characters without / ? # % or '..'.",
+            field="stream",
+        )
+    return StreamRef(cleaned, is_name=True)
+
+
+def validate_space(value: str) -> str:
+    """Return the bare space name from `acme` or `acme.signalwire.com`; refuse anything else.
+
+    This is what keeps credentials from going anywhere but `*.signalwire.com`.
+    """
+    cleaned = tidy(value).lower().rstrip(".")
+    name = cleaned[: -len(_SPACE_HOST_SUFFIX)] if cleaned.endswith(_SPACE_HOST_SUFFIX) else cleaned
+    if not name or not _SPACE_NAME.match(name):
+        hint = ""
+        if "://" in cleaned or "/" in cleaned:
+            hint = " Leave out the scheme and any path."
+        raise InvalidInput(
+            f"Space {_shown(value.strip())} is not valid: write your space's name, such as "
+            f"'acme', or its host, such as 'acme.signalwire.com'.{hint}",
+            field="space",
+        )
+    return name
+
+
+def space_url(space: str) -> str:
+    return f"https://{validate_space(space)}{_SPACE_HOST_SUFFIX}"
+
+
+def is_loopback_host(host: str) -> bool:
+    if host.lower() in {"localhost", "localhost."}:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def validate_base_url(value: str) -> str:
+    """An explicit API base URL: https anywhere, plain http only to a loopback host. No path."""
+    cleaned = tidy(value).rstrip("/")
+    try:
+        parts = urlsplit(cleaned)
+        port = parts.port
+    except ValueError as exc:
+        raise InvalidInput(
+            f"Base URL {_shown(cleaned)} is not a valid URL ({exc}).", field="base_url"
+        ) from exc
+    del port
+    host = parts.hostname or ""
+    if parts.scheme not in {"http", "https"} or not host:
+        raise InvalidInput(
+            f"Base URL {_shown(cleaned)} is not valid: write it as https://host[:port] "
+            "(or http://127.0.0.1:PORT for the local emulator).",
+            field="base_url",
+        )
+    if parts.username or parts.password:
+        raise InvalidInput(
+            "Base URL must not hold credentials; they come from the keyring or "
+            "SIGNALWIRE_API_TOKEN.",
+            field="base_url",
+        )
+    if parts.path or parts.query or parts.fragment:
+        raise InvalidInput(
+            f"Base URL {_shown(cleaned)} must be only scheme, host and port, such as "
+            "https://acme.signalwire.com.",
+            field="base_url",
+        )
+    if parts.scheme == "http" and not is_loopback_host(host):
+        raise InvalidInput(
+            f"Base URL {_shown(cleaned)} uses plain http to a host that is not loopback: the token "
+            "would cross the network in clear text. Use https, or http only to "
+            "127.0.0.1/localhost.",
+            field="base_url",
+        )
+    import httpx  # the parser that sends the request must take the host too (IDNA, punycode)
+
+    try:
+        httpx.URL(cleaned).host  # noqa: B018 - decoding the host is the check
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise InvalidInput(
+            f"Base URL {_shown(cleaned)} is not a valid URL ({exc}).", field="base_url"
+        ) from exc
+    return cleaned
+
+
+def validate_token(value: str) -> str:
+    """An API token: non-empty, no whitespace or control characters (a paste can bring them)."""
+    cleaned = value.strip()
+    if not cleaned:
+        raise InvalidInput("The API token is empty.", field="token")
+    if any(c.isspace() for c in cleaned) or _CONTROL.search(cleaned):
+        raise InvalidInput(
+            "The API token holds spaces or control characters: paste it again, token only.",
+            field="token",
+        )
+    return cleaned

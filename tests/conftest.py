@@ -1,0 +1,65 @@
+"""Shared fixtures."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from streamtui.emulator import Emulator
+from tests.support.secret_service import SecretService
+from tests.support.secret_service import secret_service as secret_service_session
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    """A started emulator with the demo data on a free loopback port; stopped afterwards.
+
+    Fails the test if the emulator hit a bug of its own (it answered a 500 with a traceback).
+    """
+    with Emulator() as emu:
+        yield emu
+        assert not emu.errors, "emulator internal errors:\n" + "\n".join(emu.errors)
+
+
+@pytest.fixture
+def secret_service() -> Iterator[SecretService]:
+    """A real gnome-keyring in a private D-Bus session, unlocked, with a throw-away HOME.
+
+    The test process's environment points at it for the test's duration (keyring reads
+    DBUS_SESSION_BUS_ADDRESS at each call). Missing packages fail the test: never a skip.
+    """
+    with secret_service_session() as service, pytest.MonkeyPatch.context() as patch:
+        for name in list(os.environ):
+            if name not in service.env:
+                patch.delenv(name)
+        for name, value in service.env.items():
+            patch.setenv(name, value)
+        yield service
+
+
+@pytest.fixture
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """An environment with no credentials, config or state of the developer's: HOME, config and
+    state in tmp_path; no keyring backend at all unless a test brings one."""
+    for name in ("SIGNALWIRE_SPACE", "SIGNALWIRE_SPACE_URL", "SIGNALWIRE_PROJECT_ID",
+                 "SIGNALWIRE_API_TOKEN", "SIGNALWIRE_TOKEN", "STREAMTUI_BASE_URL",
+                 "DBUS_SESSION_BUS_ADDRESS", "DISPLAY", "WAYLAND_DISPLAY",
+                 "STREAMTUI_ALLOW_INSECURE_KEYRING"):
+        monkeypatch.delenv(name, raising=False)
+    home = tmp_path / "home"
+    home.mkdir()
+    values = {
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_STATE_HOME": str(home / ".local/state"),
+        "XDG_DATA_HOME": str(home / ".local/share"),
+        "STREAMTUI_CONFIG": str(tmp_path / "config" / "config.toml"),
+        "STREAMTUI_STATE_DIR": str(tmp_path / "state"),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    return dict(os.environ)

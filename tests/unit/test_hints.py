@@ -1,0 +1,188 @@
+"""Unit tests of streamtui.hints: a concrete next step for each kind of failure."""
+
+from __future__ import annotations
+
+import pytest
+
+from streamtui.errors import (
+    ApiError,
+    AuthenticationError,
+    ConfigError,
+    CredentialsError,
+    DeadlineExceeded,
+    InvalidInput,
+    NetworkError,
+    NotFoundError,
+    RateLimitedError,
+    RejectedError,
+    ServerError,
+    StreamTuiError,
+    UnreadableResponse,
+)
+from streamtui.hints import hint_for
+from streamtui.target import StopTarget
+
+ACCOUNT = "9d3c5f0e-1b2a-4c3d-8e4f-5a6b7c8d9e0f"
+CONFERENCE = "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
+STREAM = "b3877c40-da60-4998-90ad-b792e98472aa"
+HOST = "acme.signalwire.com"
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        AuthenticationError("Authentication failed", status=401, code=20003),
+        AuthenticationError("Forbidden", status=403),
+        RejectedError("odd", status=400, code=20003),
+        RejectedError("odd", status=400, code="20003"),
+    ],
+)
+def test_authentication_hint(error: ApiError) -> None:
+    hint = hint_for(error, host=HOST)
+    assert "project ID" in hint
+    assert "token" in hint
+    assert "Voice scope" in hint
+    assert "streamtui auth status" in hint
+
+
+def test_not_found_hint_names_the_stream_name_and_conference() -> None:
+    target = StopTarget.parse(ACCOUNT, CONFERENCE, "transcriber feed")
+    hint = hint_for(NotFoundError("not found", status=404, code=20404), target=target, host=HOST)
+    assert "'transcriber feed'" in hint
+    assert "named" in hint
+    assert CONFERENCE in hint
+    assert ACCOUNT in hint
+    assert HOST in hint
+
+
+def test_not_found_hint_names_the_stream_sid() -> None:
+    target = StopTarget.parse(ACCOUNT, CONFERENCE, STREAM.upper())
+    hint = hint_for(NotFoundError("not found", status=404), target=target, host=HOST)
+    assert f"SID {STREAM}" in hint
+    assert CONFERENCE in hint
+    assert "three SIDs" in hint
+
+
+def test_not_found_hint_without_a_target() -> None:
+    hint = hint_for(NotFoundError("nope", status=404), host=HOST)
+    assert "SIDs" in hint
+    assert HOST in hint
+    assert "space" in hint
+    assert hint_for(NotFoundError("nope")) == "Check the SIDs and the space."
+
+
+def test_code_20404_on_another_status_gets_the_not_found_hint() -> None:
+    hint = hint_for(RejectedError("x", status=400, code=20404), host=HOST)
+    assert "SIDs" in hint
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "wording"),
+    [(12.0, "in 12.0 s"), (0.5, "in 500 ms"), (90.0, "in 1 min 30 s"), (None, "in a few seconds")],
+)
+def test_rate_limited_hint_says_when_to_retry(retry_after: float | None, wording: str) -> None:
+    hint = hint_for(RateLimitedError("slow down", status=429, retry_after=retry_after))
+    assert "rate limiting" in hint
+    assert f"try again {wording}" in hint
+
+
+def test_code_20429_gets_the_rate_limit_hint() -> None:
+    assert "rate limiting" in hint_for(ServerError("x", status=503, code=20429))
+
+
+def test_state_hint_for_21220() -> None:
+    hint = hint_for(RejectedError("bad state", status=400, code=21220))
+    assert "already be stopped" in hint
+
+
+def test_rejected_hint_quotes_what_signalwire_said() -> None:
+    error = RejectedError("a; b", status=422, errors=["Status must be stopped", "b"])
+    assert hint_for(error).endswith("Status must be stopped; b")
+    assert hint_for(RejectedError("only a message", status=400)).endswith("only a message")
+
+
+def test_server_error_hint_counts_attempts() -> None:
+    hint = hint_for(ServerError("boom", status=503, attempts=3, request_id="RQ1"))
+    assert "after 3 attempt(s)" in hint
+    assert "safe to repeat" in hint
+    assert "request ID" in hint
+
+
+def test_unreadable_hint() -> None:
+    hint = hint_for(UnreadableResponse("not json", status=200))
+    assert "may or may not have taken effect" in hint
+
+
+def test_deadline_hint_names_host_and_timeout() -> None:
+    hint = hint_for(DeadlineExceeded("late", host=HOST, timeout=30, attempts=2))
+    assert HOST in hint
+    assert "30.0 s" in hint
+    assert "--timeout" in hint
+
+
+def test_deadline_hint_falls_back_to_the_given_host() -> None:
+    hint = hint_for(DeadlineExceeded("late", timeout=5), host="127.0.0.1:8080")
+    assert "127.0.0.1:8080" in hint
+    assert "5.0 s" in hint
+
+
+def test_network_hint_names_the_host() -> None:
+    hint = hint_for(NetworkError("refused", host=HOST, timeout=30))
+    assert HOST in hint
+    assert "DNS" in hint
+    assert "safe to repeat" in hint
+    assert "127.0.0.1" in hint_for(NetworkError("refused"), host="127.0.0.1")
+
+
+@pytest.mark.parametrize(
+    "error",
+    [InvalidInput("bad"), CredentialsError("none"), ConfigError("broken"), StreamTuiError("x")],
+)
+def test_errors_that_speak_for_themselves_have_no_hint(error: StreamTuiError) -> None:
+    assert hint_for(error) == ""
+
+
+def test_unexpected_exception_is_a_bug() -> None:
+    assert "bug" in hint_for(RuntimeError("boom"))
+
+
+def test_non_numeric_code_does_not_break_hints() -> None:
+    hint = hint_for(RejectedError("msg", status=422, code="E422"))
+    assert hint.endswith("msg")
+
+
+def test_every_kind_gets_its_own_non_empty_hint() -> None:
+    errors: list[BaseException] = [
+        AuthenticationError("a", status=401),
+        NotFoundError("n", status=404),
+        RateLimitedError("r", status=429),
+        RejectedError("r", status=422),
+        ServerError("s", status=500),
+        UnreadableResponse("u"),
+        DeadlineExceeded("d", host=HOST, timeout=1),
+        NetworkError("n", host=HOST),
+    ]
+    hints = [hint_for(error) for error in errors]
+    assert all(hint.strip() for hint in hints)
+    assert len(set(hints)) == len(errors)
+
+
+@pytest.mark.parametrize(
+    ("error", "exit_code"),
+    [
+        (InvalidInput("x"), 2),
+        (CredentialsError("x"), 2),
+        (ConfigError("x"), 2),
+        (AuthenticationError("x"), 3),
+        (NotFoundError("x"), 4),
+        (RejectedError("x"), 5),
+        (RateLimitedError("x"), 6),
+        (ServerError("x"), 6),
+        (UnreadableResponse("x"), 6),
+        (NetworkError("x"), 6),
+        (DeadlineExceeded("x"), 6),
+    ],
+)
+def test_exit_codes_follow_the_contract(error: StreamTuiError, exit_code: int) -> None:
+    assert error.exit_code == exit_code
+    assert str(error) == "x"
