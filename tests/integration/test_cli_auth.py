@@ -208,6 +208,22 @@ def test_stop_uses_the_base_url_saved_in_the_profile(
     assert emulator.base_url in status.stdout
 
 
+def test_login_checks_the_token_where_streamtui_base_url_points(
+    env: dict[str, str], emulator: Emulator, project: tuple[str, str]
+) -> None:
+    """The contract: STREAMTUI_BASE_URL (or --base-url) replaces https://{space}.signalwire.com,
+    so the token is verified against it, not sent to the real space."""
+    conference, stream = project
+    result = run(["auth", "login", "--space", DEMO_SPACE, "--project-id", PROJECT,
+                  "--with-token"], env, input=f"{TOKEN}\n")
+
+    assert result.returncode == 0, result.stderr
+    assert len(emulator.requests) == 1
+    assert stored_token(env) == TOKEN
+    stop = run(["stop", "--conference", conference, "--stream", stream], env)
+    assert stop.returncode == 0, stop.stderr
+
+
 def test_logout_deletes_the_token(
     env: dict[str, str], emulator: Emulator, project: tuple[str, str]
 ) -> None:

@@ -10,7 +10,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,7 +21,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input, Static
 
-from streamtui.config import Entry, SavedTarget
+from streamtui.config import Entry, Kind, SavedTarget
 from streamtui.errors import ConfigError, InvalidInput, StreamTuiError
 from streamtui.session import KINDS, Session
 from streamtui.target import StopTarget
@@ -417,12 +417,7 @@ class MainScreen(Screen[None]):
                 return
             try:
                 self.session.save_entry(
-                    Entry(
-                        kind=kind,
-                        sid=sid,
-                        label=label,  # type: ignore[arg-type]
-                        parent=parent,
-                    )
+                    Entry(kind=cast(Kind, kind), sid=sid, label=label, parent=parent)
                 )
             except ConfigError as exc:
                 self.notify(exc.message, title="Not saved", severity="error", timeout=8)
