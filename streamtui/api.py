@@ -7,14 +7,13 @@ inside one deadline for the whole call; other 4xx are never retried.
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import json
 import random
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 import httpx
@@ -87,6 +86,8 @@ class RateGate:
         return max(0.0, self._until - self._clock())
 
     async def wait(self) -> None:
+        import asyncio
+
         while (delay := self.remaining()) > 0:
             await asyncio.sleep(delay)
 
@@ -275,8 +276,174 @@ def _describe_transport_error(exc: httpx.TransportError) -> str:
     return clean(str(exc)) or type(exc).__name__
 
 
-class SignalWireClient:
-    """An async client for the two calls streamtui needs. Use it as an async context manager."""
+class _Send:
+    """Plan step: send the request, bounded by `timeout` seconds. (A plain class: a dataclass
+    costs `stop` about half a millisecond of start-up each.)"""
+
+    __slots__ = ("timeout",)
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+
+
+class _Wait:
+    """Plan step: pause (backoff, or a Retry-After held by the shared gate)."""
+
+    __slots__ = ("seconds",)
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+
+# What the driver sends back into the plan after a _Send (None after a _Wait).
+_Outcome = httpx.Response | httpx.TransportError | TimeoutError | None
+if TYPE_CHECKING:
+    from collections.abc import Generator
+
+    _Plan = Generator[_Send | _Wait, _Outcome, Mapping[str, Any]]
+
+
+class _ClientBase:
+    """What the async and the sync client share: URLs, paging rules, and the retry plan.
+
+    The retry policy is written once, as a plan (a generator of _Send/_Wait steps), so the async
+    client (TUI, batches) and the sync one (`streamtui stop`, which then needs neither asyncio nor
+    anyio and starts ~30 ms sooner) cannot drift apart.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        timeout: float = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        gate: RateGate | None = None,
+        on_retry: Callable[[RetryEvent], None] | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.host = urlsplit(self.base_url).hostname or self.base_url
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+        self.gate = gate or RateGate()
+        self.on_retry = on_retry
+
+    def __repr__(self) -> str:  # never the token
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    def _next_page(self, uri: object) -> str | None:
+        """Follow paging only within the same API: a foreign host must never get our credentials."""
+        if not uri or not isinstance(uri, str):
+            return None
+        parts = urlsplit(uri)
+        if parts.scheme or parts.netloc:
+            if f"{parts.scheme}://{parts.netloc}".rstrip("/") != self.base_url:
+                raise UnreadableResponse(f"next_page_uri points to another host ({clean(uri)}).")
+            uri = parts.path + (f"?{parts.query}" if parts.query else "")
+        if not uri.startswith(API_PREFIX + "/"):
+            raise UnreadableResponse(f"next_page_uri is outside the API ({clean(uri)}).")
+        return uri
+
+    def _plan(self, budget: float) -> _Plan:
+        """One logical call: attempts, backoff, Retry-After and the deadline, all in one place."""
+        deadline = time.monotonic() + budget
+        attempts = max(1, self.retry.attempts)
+        last: ApiError | NetworkError | None = None
+        expired = False
+        for attempt in range(1, attempts + 1):
+            if (held := self.gate.remaining()) >= deadline - time.monotonic():
+                if last is None:  # another request sharing the gate was told to wait that long
+                    last = RateLimitedError(
+                        f"SignalWire is rate limiting this project: requests to {self.host} are "
+                        f"on hold for {held:.1f} s more, longer than the time left.",
+                        retry_after=held,
+                        attempts=0,
+                    )
+                break
+            while (held := self.gate.remaining()) > 0:
+                yield _Wait(held)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            pause: float | None = None
+            outcome = yield _Send(remaining)
+            if isinstance(outcome, TimeoutError):
+                last = NetworkError(
+                    f"no answer in time talking to {self.host}.",
+                    host=self.host,
+                    timeout=budget,
+                    attempts=attempt,
+                )
+                expired = True
+                break
+            if isinstance(outcome, httpx.TransportError):
+                last = NetworkError(
+                    f"{_describe_transport_error(outcome)} talking to {self.host}.",
+                    host=self.host,
+                    timeout=budget,
+                    attempts=attempt,
+                )
+                if isinstance(outcome, httpx.TimeoutException) and deadline <= time.monotonic():
+                    break
+            elif isinstance(outcome, httpx.Response):
+                if outcome.is_success:
+                    return _read_json_object(outcome, attempts=attempt)
+                last = error_from_response(outcome, attempts=attempt)
+                if outcome.status_code not in RETRYABLE_STATUS:
+                    raise last
+                pause = parse_retry_after(outcome.headers.get("retry-after"))  # 429 and 5xx
+                if isinstance(last, RateLimitedError) and pause is not None:
+                    self.gate.hold_for(pause)  # even when this call gives up: others must wait
+            told = pause is not None
+            if attempt == attempts:
+                break
+            if pause is None:
+                pause = self.retry.backoff(attempt)
+            if time.monotonic() + pause >= deadline:
+                if isinstance(last, ApiError) and told:
+                    last.message += f" (Retry-After {pause:g} s is longer than the time left)"
+                break
+            if isinstance(last, RateLimitedError):
+                self.gate.hold_for(pause)  # every request sharing the gate waits too
+            if self.on_retry is not None:
+                self.on_retry(RetryEvent(attempt + 1, attempts, pause, str(last)))
+            if not isinstance(last, RateLimitedError):
+                yield _Wait(pause)
+        raise self._final(last, budget, deadline, expired=expired)
+
+    def _final(
+        self,
+        last: ApiError | NetworkError | None,
+        budget: float,
+        deadline: float,
+        *,
+        expired: bool = False,
+    ) -> ApiError | NetworkError:
+        """The error to raise once no further attempt fits."""
+        if last is None or (
+            isinstance(last, NetworkError) and (expired or time.monotonic() >= deadline)
+        ):
+            attempts = last.attempts if last is not None else 0
+            return DeadlineExceeded(
+                f"No answer from {self.host} within {budget:g} s "
+                f"({attempts} attempt{'s' if attempts != 1 else ''}).",
+                host=self.host,
+                timeout=budget,
+                attempts=attempts,
+            )
+        return last
+
+
+def _http_options(project_id: str, token: str, base_url: str) -> dict[str, Any]:
+    return {
+        "base_url": base_url,
+        "auth": httpx.BasicAuth(project_id, token),
+        "headers": {"User-Agent": USER_AGENT, "Accept": "application/json"},
+        "follow_redirects": False,
+    }
+
+
+class SignalWireClient(_ClientBase):
+    """The async client: the TUI and batches. Use it as an async context manager."""
 
     def __init__(
         self,
@@ -290,22 +457,12 @@ class SignalWireClient:
         on_retry: Callable[[RetryEvent], None] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.host = urlsplit(self.base_url).hostname or self.base_url
-        self.timeout = timeout
-        self.retry = retry or RetryPolicy()
-        self.gate = gate or RateGate()
-        self.on_retry = on_retry
-        self._http = httpx.AsyncClient(
-            base_url=self.base_url,
-            auth=httpx.BasicAuth(project_id, token),
-            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-            transport=transport,
-            follow_redirects=False,
+        super().__init__(
+            base_url=base_url, timeout=timeout, retry=retry, gate=gate, on_retry=on_retry
         )
-
-    def __repr__(self) -> str:  # never the token
-        return f"SignalWireClient(base_url={self.base_url!r})"
+        self._http = httpx.AsyncClient(
+            transport=transport, **_http_options(project_id, token, self.base_url)
+        )
 
     async def __aenter__(self) -> SignalWireClient:
         return self
@@ -351,32 +508,23 @@ class SignalWireClient:
             params["FriendlyName"] = friendly_name
         path: str | None = conferences_path(account)
         query: dict[str, str] | None = params
+        seen: set[str] = set()
         while path:
             body = await self._call("GET", path, params=query)
             rows = body.get("conferences")
             if not isinstance(rows, list):
                 raise UnreadableResponse("List Conferences answered without a 'conferences' list.")
             yield [Conference.from_json(row) for row in rows if isinstance(row, Mapping)]
+            seen.add(path + repr(query))
             path, query = self._next_page(body.get("next_page_uri")), None
+            if path is not None and path + repr(query) in seen:
+                raise UnreadableResponse("List Conferences sent a next_page_uri that loops back.")
 
     async def list_conferences(self, account: str, **kwargs: Any) -> AsyncIterator[Conference]:
         """Every conference across all pages."""
         async for page in self.conference_pages(account, **kwargs):
             for conference in page:
                 yield conference
-
-    def _next_page(self, uri: object) -> str | None:
-        """Follow paging only within the same API: a foreign host must never get our credentials."""
-        if not uri or not isinstance(uri, str):
-            return None
-        parts = urlsplit(uri)
-        if parts.scheme or parts.netloc:
-            if f"{parts.scheme}://{parts.netloc}".rstrip("/") != self.base_url:
-                raise UnreadableResponse(f"next_page_uri points to another host ({clean(uri)}).")
-            uri = parts.path + (f"?{parts.query}" if parts.query else "")
-        if not uri.startswith(API_PREFIX + "/"):
-            raise UnreadableResponse(f"next_page_uri is outside the API ({clean(uri)}).")
-        return uri
 
     async def _call(
         self,
@@ -387,98 +535,79 @@ class SignalWireClient:
         params: Mapping[str, str] | None = None,
         timeout: float | None = None,
     ) -> Mapping[str, Any]:
-        """One logical call: attempts, backoff, Retry-After and the deadline, all in one place."""
-        budget = self.timeout if timeout is None else timeout
-        deadline = time.monotonic() + budget
-        attempts = max(1, self.retry.attempts)
-        last: ApiError | NetworkError | None = None
-        expired = False
-        for attempt in range(1, attempts + 1):
-            if (held := self.gate.remaining()) >= deadline - time.monotonic():
-                if last is None:  # another request sharing the gate was told to wait that long
-                    last = RateLimitedError(
-                        f"SignalWire is rate limiting this project: requests to {self.host} are "
-                        f"on hold for {held:.1f} s more, longer than the time left.",
-                        retry_after=held,
-                        attempts=0,
-                    )
-                break
-            await self.gate.wait()
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                break
-            pause: float | None = None
+        import asyncio  # here, not at the top: the sync client of `stop` needs no event loop
+
+        plan = self._plan(self.timeout if timeout is None else timeout)
+        outcome: _Outcome = None
+        while True:
+            try:
+                step = plan.send(outcome)
+            except StopIteration as done:
+                body: Mapping[str, Any] = done.value
+                return body
+            if isinstance(step, _Wait):
+                await asyncio.sleep(step.seconds)
+                outcome = None
+                continue
             try:
                 # The transport's own timeouts are per operation (connect, each read): only
                 # wait_for bounds the whole exchange, a server trickling bytes included.
-                response = await asyncio.wait_for(
+                outcome = await asyncio.wait_for(
                     self._http.request(
-                        method, path, data=data, params=params, timeout=httpx.Timeout(remaining)
+                        method, path, data=data, params=params, timeout=httpx.Timeout(step.timeout)
                     ),
-                    remaining,
+                    step.timeout,
                 )
-            except TimeoutError:
-                last = NetworkError(
-                    f"no answer in time talking to {self.host}.",
-                    host=self.host,
-                    timeout=budget,
-                    attempts=attempt,
-                )
-                expired = True
-                break
-            except httpx.TransportError as exc:
-                last = NetworkError(
-                    f"{_describe_transport_error(exc)} talking to {self.host}.",
-                    host=self.host,
-                    timeout=budget,
-                    attempts=attempt,
-                )
-                if isinstance(exc, httpx.TimeoutException) and deadline - time.monotonic() <= 0:
-                    break
-            else:
-                if response.is_success:
-                    return _read_json_object(response, attempts=attempt)
-                last = error_from_response(response, attempts=attempt)
-                if response.status_code not in RETRYABLE_STATUS:
-                    raise last
-                pause = parse_retry_after(response.headers.get("retry-after"))  # 429 and 5xx
-                if isinstance(last, RateLimitedError) and pause is not None:
-                    self.gate.hold_for(pause)  # even when this call gives up: others must wait
-            told = pause is not None
-            if attempt == attempts:
-                break
-            if pause is None:
-                pause = self.retry.backoff(attempt)
-            if time.monotonic() + pause >= deadline:
-                if isinstance(last, ApiError) and told:
-                    last.message += f" (Retry-After {pause:g} s is longer than the time left)"
-                break
-            if isinstance(last, RateLimitedError):
-                self.gate.hold_for(pause)  # every request sharing the gate waits too
-            if self.on_retry is not None:
-                self.on_retry(RetryEvent(attempt + 1, attempts, pause, str(last)))
-            if not isinstance(last, RateLimitedError):
-                await asyncio.sleep(pause)
-        raise self._final(last, budget, deadline, expired=expired)
+            except (TimeoutError, httpx.TransportError) as exc:
+                outcome = exc
 
-    def _final(
+
+class SyncSignalWireClient(_ClientBase):
+    """The blocking client of `streamtui stop` for one stream: same plan, no event loop.
+
+    Each attempt is bounded by httpx's per-operation timeouts set to the time left.
+    """
+
+    def __init__(
         self,
-        last: ApiError | NetworkError | None,
-        budget: float,
-        deadline: float,
         *,
-        expired: bool = False,
-    ) -> ApiError | NetworkError:
-        """The error to raise once no further attempt fits."""
-        if last is None or (
-            isinstance(last, NetworkError) and (expired or time.monotonic() >= deadline)
-        ):
-            attempts = last.attempts if last is not None else 0
-            return DeadlineExceeded(
-                f"No answer from {self.host} within {budget:g} s "
-                f"({attempts} attempt{'s' if attempts != 1 else ''}).",
-                host=self.host,
-                timeout=budget,
-                attempts=attempts,
-            )
-        return last
+        base_url: str,
+        project_id: str,
+        token: str,
+        timeout: float = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        on_retry: Callable[[RetryEvent], None] | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        super().__init__(base_url=base_url, timeout=timeout, retry=retry, on_retry=on_retry)
+        self._http = httpx.Client(
+            transport=transport, **_http_options(project_id, token, self.base_url)
+        )
+
+    def __enter__(self) -> SyncSignalWireClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._http.close()
+
+    def stop_stream(
+        self, account: str, conference: str, stream: str | StreamRef
+    ) -> ConferenceStream:
+        plan = self._plan(self.timeout)
+        outcome: _Outcome = None
+        path = stream_path(account, conference, stream)
+        while True:
+            try:
+                step = plan.send(outcome)
+            except StopIteration as done:
+                return ConferenceStream.from_json(done.value)
+            if isinstance(step, _Wait):
+                time.sleep(step.seconds)
+                outcome = None
+                continue
+            try:
+                outcome = self._http.post(
+                    path, data={"Status": "stopped"}, timeout=httpx.Timeout(step.timeout)
+                )
+            except httpx.TransportError as exc:
+                outcome = exc

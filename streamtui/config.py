@@ -156,9 +156,9 @@ class Config:
         return name, found
 
     def entries(self, kind: Kind) -> list[Entry]:
-        return {"account": self.accounts, "conference": self.conferences, "stream": self.streams}[
-            kind
-        ]
+        if kind == "account":
+            return self.accounts
+        return self.conferences if kind == "conference" else self.streams
 
     def find(self, kind: Kind, sid: str, parent: str | None = None) -> Entry | None:
         """The saved entry for `sid` (compared as validated, so case and quotes do not matter).

@@ -17,7 +17,7 @@ import os
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from streamtui.errors import CredentialsError, InvalidInput, KeyringUnavailable
@@ -41,13 +41,15 @@ ENV_ALLOW_INSECURE_KEYRING = "STREAMTUI_ALLOW_INSECURE_KEYRING"
 T = TypeVar("T")
 
 
-class ProfileLike(Protocol):
-    @property
-    def space(self) -> str | None: ...
-    @property
-    def project_id(self) -> str | None: ...
-    @property
-    def base_url(self) -> str | None: ...
+if TYPE_CHECKING:  # a Protocol class costs start-up time; only the type checker needs it
+
+    class ProfileLike(Protocol):
+        @property
+        def space(self) -> str | None: ...
+        @property
+        def project_id(self) -> str | None: ...
+        @property
+        def base_url(self) -> str | None: ...
 
 
 def _env(env: Mapping[str, str], names: tuple[str, ...]) -> tuple[str, str] | None:

@@ -94,29 +94,28 @@ class FuzzyIndex(Generic[T]):
         if not needle:
             self._last = None
             return self._items[:limit]
-        indices, matches = self._match(needle)
-        order = self._order(needle, indices, matches, limit)
+        indices = self._match(needle)
+        order = self._order(needle, indices, limit)
         items = self._items
         return [items[index] for index in order[:limit]]
 
-    def _match(self, needle: str) -> tuple[list[int], list[re.Match[str]]]:
-        """Indices (ascending) and forward matches of the keys holding `needle` as a subsequence."""
+    def _match(self, needle: str) -> list[int]:
+        """Indices (ascending) of the keys holding `needle` as a subsequence.
+
+        Match objects are dropped as soon as they are tested: 10,000 of them alive at once would
+        set off the garbage collector, a pause of several milliseconds.
+        """
         forward = _subsequence(needle).match
         last = self._last
-        candidates: Sequence[int]
         if last is not None and needle.startswith(last[0]):
-            candidates = last[1]  # typing on: only what matched before can match now
-            found = list(map(forward, _pick(self._keys, candidates)))
+            # Typing on: only what matched before can match now.
+            indices = list(compress(last[1], map(forward, _pick(self._keys, last[1]))))
         else:
-            candidates = range(len(self._keys))
-            found = list(map(forward, self._keys))
-        indices = list(compress(candidates, found))
+            indices = list(compress(range(len(self._keys)), map(forward, self._keys)))
         self._last = (needle, indices)
-        return indices, list(filter(None, found))
+        return indices
 
-    def _order(
-        self, needle: str, indices: list[int], matches: list[re.Match[str]], limit: int | None
-    ) -> list[int]:
+    def _order(self, needle: str, indices: list[int], limit: int | None) -> list[int]:
         """Matched indices best first.
 
         Consecutive matches come in three tiers (at the start, at a word start, elsewhere), each
@@ -137,18 +136,16 @@ class FuzzyIndex(Generic[T]):
             order += compress(inner, map(not_, words))
         else:
             order += inner
-        scattered = list(map(not_, consecutive))
-        others = list(compress(indices, scattered))
+        others = list(compress(indices, map(not_, consecutive)))
         if not others or _enough(order, limit):
             return order  # no scattered match can rank above a consecutive one
-        return order + self._scattered(needle, others, compress(matches, scattered))
+        return order + self._scattered(needle, others)
 
-    def _scattered(
-        self, needle: str, others: list[int], matches: Iterable[re.Match[str]]
-    ) -> list[int]:
+    def _scattered(self, needle: str, others: list[int]) -> list[int]:
         """Scattered matches: a word start and a short span first, then recency."""
-        ends = list(map(_end, matches))
-        lengths = list(map(len, _pick(self._keys, others)))
+        keys = _pick(self._keys, others)
+        ends = list(map(_end, map(_subsequence(needle).match, keys)))
+        lengths = list(map(len, keys))
         # fzf v1: from the earliest end, walk back to the latest start: the tightest span.
         backward = _subsequence(needle[::-1]).match
         tails = map(backward, _pick(self._reversed, others), map(sub, lengths, ends))
@@ -164,9 +161,7 @@ class FuzzyIndex(Generic[T]):
                 << shift
             )
             | index
-            for index, end, start, key in zip(
-                others, ends, starts, _pick(self._keys, others), strict=True
-            )
+            for index, end, start, key in zip(others, ends, starts, keys, strict=True)
         )
         mask = (1 << shift) - 1
         return [rank & mask for rank in ranks]

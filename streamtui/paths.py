@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -60,13 +61,35 @@ def real_path(path: Path) -> Path:
 def file_lock(path: Path, *, timeout: float) -> Iterator[None]:
     """An exclusive lock on `<path>.lock`, released even if the process is killed (flock).
 
-    Raises `TimeoutError` (filelock's Timeout is a subclass) when it cannot be had in time.
+    Raises `TimeoutError` when it cannot be had in time. POSIX flock from the standard library
+    (importing filelock costs ~7 ms of `stop`'s start); filelock only where there is no fcntl.
     """
-    from filelock import FileLock
-
     ensure_private_dir(path.parent)
-    with FileLock(f"{path}.lock", timeout=timeout, mode=0o600):
-        yield
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        from filelock import FileLock
+
+        with FileLock(f"{path}.lock", timeout=timeout, mode=0o600):
+            yield
+        return
+    fd = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise TimeoutError(f"{path}.lock is held by another process") from None
+                time.sleep(0.005)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 def _temp_prefix(path: Path) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from streamtui.cli.output import fail
 from streamtui.cli.parser import build_parser
 from streamtui.errors import StreamTuiError
 
@@ -45,6 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\ninterrupted", file=sys.stderr)
         return 130
     except StreamTuiError as exc:
+        from streamtui.cli.output import fail  # only on failure: success paths start faster
+
         return fail(exc)
     except BrokenPipeError:
         # `streamtui history | head`: the reader left; not an error worth a traceback.

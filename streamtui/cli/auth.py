@@ -5,11 +5,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import os
 import sys
 
 from streamtui.cli.common import base_url_of, config_path, load_profile
 from streamtui.cli.output import fail, warn
-from streamtui.credentials import KeyringStore, PartialCredentials, resolve, resolve_identity
+from streamtui.credentials import (
+    ENV_BASE_URL,
+    KeyringStore,
+    PartialCredentials,
+    resolve,
+    resolve_identity,
+)
 from streamtui.errors import (
     CredentialsError,
     InvalidInput,
@@ -70,11 +77,12 @@ def _login(args: argparse.Namespace) -> int:
             "auth login needs --space and --project-id (e.g. --space acme --project-id <uuid>)."
         )
     base_url = getattr(args, "base_url", None) or (existing.base_url if existing else None)
+    # Of the environment only STREAMTUI_BASE_URL counts: the token is checked where it points.
     identity = resolve_identity(
         space=args.space or (existing.space if existing else None),
         project_id=args.project_id or (existing.project_id if existing else None),
-        base_url=base_url,
-        env={},
+        base_url=base_url_of(args, existing),
+        env={ENV_BASE_URL: os.environ.get(ENV_BASE_URL, "")},
     )
     store = KeyringStore()
     try:
@@ -90,11 +98,6 @@ def _login(args: argparse.Namespace) -> int:
         except StreamTuiError as exc:
             print("The credentials were not stored.", file=sys.stderr)
             return fail(exc, host=identity.base_url, secret=token)
-    try:
-        backend = store.set(identity.keyring_username, token)
-    except KeyringUnavailable as exc:
-        print(f"error: {exc.message}\nThe token was stored nowhere.", file=sys.stderr)
-        return 2
     production = args.production or (existing.production if existing else False)
     profile = Profile(
         name=name,
@@ -103,7 +106,13 @@ def _login(args: argparse.Namespace) -> int:
         base_url=base_url,
         production=production,
     )
+    # The profile first: when it cannot be saved, no token is left behind in the keyring.
     save_profile(path, profile, make_default=config.default_profile is None)
+    try:
+        backend = store.set(identity.keyring_username, token)
+    except KeyringUnavailable as exc:
+        print(f"error: {exc.message}\nThe token was stored nowhere.", file=sys.stderr)
+        return 2
     if store.is_insecure():
         warn(
             f"the token is in {backend}, which is NOT a secure store (you allowed it with "

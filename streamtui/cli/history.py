@@ -52,7 +52,12 @@ def run_history(args: argparse.Namespace) -> int:
         print("error: --limit must be 0 (all) or more", file=sys.stderr)
         return 2
     log = HistoryLog()
-    records = log.read(limit or None)
+    try:
+        records = log.read(limit or None)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        print(f"error: cannot read the history {log.path}: {reason}.", file=sys.stderr)
+        return 2
     if getattr(args, "json", False):
         for record in records:
             print(json.dumps(record, ensure_ascii=True))

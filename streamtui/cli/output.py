@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 
 from streamtui.errors import ApiError, StreamTuiError
-from streamtui.hints import hint_for
 from streamtui.sanitize import clean
 from streamtui.secret import Secret
 from streamtui.target import StopTarget
@@ -15,6 +14,8 @@ def error_lines(
     exc: BaseException, *, target: StopTarget | None = None, host: str = ""
 ) -> list[str]:
     """The error as the user reads it: message, API details, request ID, then a hint."""
+    from streamtui.hints import hint_for  # error paths only: keeps `stop`'s start short
+
     message = clean(getattr(exc, "message", None) or str(exc) or type(exc).__name__)
     lines = [f"error: {message}"]
     if isinstance(exc, ApiError):

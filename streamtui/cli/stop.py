@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 import time
-from typing import Any
 
 from streamtui.cli.common import base_url_of, load_profile
-from streamtui.cli.output import fail
 from streamtui.credentials import Credentials, resolve
 from streamtui.errors import StreamTuiError
-from streamtui.formatting import describe_date
 from streamtui.models import ConferenceStream
 from streamtui.sanitize import clean
 from streamtui.target import StopTarget
@@ -43,6 +39,8 @@ def _print_result(result: ConferenceStream, *, as_json: bool) -> None:
     if as_json:
         print(json.dumps(dict(result.raw), ensure_ascii=True))
         return
+    from streamtui.formatting import describe_date
+
     width = max(len(name) for name, _ in result.fields())
     for name, value in result.fields():
         shown = describe_date(value) if name == "date_updated" else value
@@ -94,26 +92,25 @@ def run_stop(args: argparse.Namespace) -> int:
 
 
 def _stop_one(args: argparse.Namespace, creds: Credentials, target: StopTarget) -> int:
-    from streamtui.api import SignalWireClient
+    from streamtui.api import SyncSignalWireClient
     from streamtui.history import record_attempt
 
-    async def send() -> ConferenceStream:
-        async with SignalWireClient(
+    started = time.monotonic()
+    outcome: ConferenceStream | BaseException | str | None = None
+    try:
+        with SyncSignalWireClient(
             base_url=creds.base_url,
             project_id=creds.project_id,
             token=creds.token.reveal(),
             timeout=args.timeout,
         ) as client:
-            return await client.stop_stream(target.account, target.conference, target.stream)
-
-    started = time.monotonic()
-    outcome: Any = None
-    try:
-        result = asyncio.run(send())
+            result = client.stop_stream(target.account, target.conference, target.stream)
         outcome = result
     except StreamTuiError as exc:
+        from streamtui.cli.output import fail
+
         outcome = exc
-        return fail(exc, target=target, host=creds.where, secret=creds.token)
+        return fail(exc, target=target, host=creds.where)
     except KeyboardInterrupt:
         outcome = "interrupted"
         raise

@@ -1,9 +1,11 @@
 """How long one fuzzy query over 10,000 entries takes: the TUI filters on every keystroke.
 
 Run: python tests/benchmarks/bench_filter.py. Each query is typed one character at a time, as in
-the TUI (the index narrows from the previous keystroke), and each prefix is also run cold against
-a fresh index of all entries. The budget is 16 ms per query (one frame at 60 Hz); the median and
-the 95th percentile of each are compared with it.
+the TUI (the index narrows from the previous keystroke); each prefix is also run cold (every entry
+tested), without a limit (all matches ranked, as the picker asks today) and with limit=200 (only
+the rows shown). Keys are "label SID", so one- and two-character queries match most of the 10,000
+(every UUID holds most hex digits): the worst case. The budget is 16 ms per query (a frame at
+60 Hz); each mode passes when its 95th percentile is within it.
 """
 
 from __future__ import annotations
@@ -90,25 +92,34 @@ def main() -> int:
     started = time.perf_counter()
     index = FuzzyIndex(data, key=lambda row: f"{row.label} {row.sid}", recency=lambda row: row.used)
     build_ms = (time.perf_counter() - started) * 1000
-    typed: list[float] = []
-    cold: list[float] = []
+    modes: dict[str, list[float]] = {
+        "typed, no limit": [],
+        "cold, no limit": [],
+        "cold, limit=200": [],
+    }
+
+    def timed(mode: str, query: str, limit: int | None) -> None:
+        started = time.perf_counter()
+        index.filter(query, limit)
+        modes[mode].append((time.perf_counter() - started) * 1000)
+
     for _ in range(REPEATS):
         for query in QUERIES:
+            index.filter("")
             for end in range(1, len(query) + 1):
-                started = time.perf_counter()
-                index.filter(query[:end], limit=200)
-                typed.append((time.perf_counter() - started) * 1000)
+                timed("typed, no limit", query[:end], None)
             for end in range(1, len(query) + 1):
                 index.filter("")  # forget the previous query: no narrowing
-                started = time.perf_counter()
-                index.filter(query[:end], limit=200)
-                cold.append((time.perf_counter() - started) * 1000)
+                timed("cold, no limit", query[:end], None)
+                index.filter("")
+                timed("cold, limit=200", query[:end], 200)
     print(
-        f"{ENTRIES} entries, index built in {build_ms:.1f} ms; {len(typed)} queries per mode "
+        f"{ENTRIES} entries, index built in {build_ms:.1f} ms; {len(modes['cold, no limit'])} "
+        "queries per mode "
         f"(typed prefixes of {len(QUERIES)} queries, x{REPEATS})"
     )
     ok = True
-    for name, values in (("typed (narrowing)", typed), ("cold (all entries)", cold)):
+    for name, values in modes.items():
         median, p95 = statistics.median(values), percentile(values, 0.95)
         passed = p95 <= BUDGET_MS
         ok = ok and passed

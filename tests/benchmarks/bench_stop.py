@@ -27,6 +27,17 @@ print(response.text)
 """
 
 
+def ensure_bytecode() -> None:
+    """Compile streamtui's modules as `pip install` does: an editable install under
+    PYTHONDONTWRITEBYTECODE (set on these machines) would otherwise recompile them every run,
+    which no real install does, while httpx's bytecode was written by pip."""
+    import compileall
+
+    import streamtui
+
+    compileall.compile_dir(Path(streamtui.__file__).parent, quiet=1)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=25)
@@ -36,6 +47,7 @@ def main() -> int:
     if streamtui is None:
         print("streamtui is not installed in this environment", file=sys.stderr)
         return 2
+    ensure_bytecode()
     with tempfile.TemporaryDirectory() as tmp, Emulator() as emulator:
         baseline_script = Path(tmp) / "baseline.py"
         baseline_script.write_text(BASELINE)

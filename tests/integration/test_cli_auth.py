@@ -355,6 +355,17 @@ def test_login_with_missing_or_bad_identity_exits_2(
     assert "streamtui" not in streamtui_items(env)
 
 
+@pytest.mark.parametrize("profile", ["bad name!", "../x", "x" * 65])
+def test_login_with_an_unusable_profile_name_stores_nothing(
+    env: dict[str, str], emulator: Emulator, project: tuple[str, str], profile: str
+) -> None:
+    result = login(env, emulator, TOKEN, "--profile", profile)
+    assert result.returncode == 2, result.stderr
+    assert "profile name" in result.stderr
+    assert stored_token(env) is None
+    assert "streamtui" not in streamtui_items(env)
+
+
 def test_login_with_no_usable_keyring_exits_2_and_writes_the_token_nowhere(
     isolated_env: dict[str, str], tmp_path: Path, emulator: Emulator, project: tuple[str, str]
 ) -> None:

@@ -9,7 +9,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,18 @@ def run(args: Sequence[str], env: dict[str, str], *, input: str | None = None,
     assert "Traceback" not in result.stderr, result.stderr
     assert DEMO_API_TOKEN not in result.stdout + result.stderr
     return result
+
+
+@contextmanager
+def spawned(args: Sequence[str], env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
+    """The command running in the background; killed if the test leaves it running."""
+    with subprocess.Popen([STREAMTUI, *args], env=env, stdin=subprocess.DEVNULL,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        try:
+            yield process
+        finally:
+            if process.poll() is None:
+                process.kill()
 
 
 def stop(env: dict[str, str], stream: str, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -128,6 +141,36 @@ def test_history_with_a_dry_run_and_a_refusal_records_nothing(
     assert emulator.requests == []
 
 
+def test_a_stop_succeeds_even_when_the_history_cannot_be_written(
+    env: dict[str, str], emulator: Emulator, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    env["STREAMTUI_STATE_DIR"] = str(blocker)
+    result = stop(env, DEMO_STREAM_SID)
+    assert result.returncode == 0, result.stderr
+    assert "stopped" in result.stdout
+    assert "warning:" in result.stderr and "history" in result.stderr
+    assert len(emulator.requests) == 1
+
+
+@pytest.mark.parametrize("layout", ["state dir is a file", "history is a folder"])
+def test_history_that_cannot_be_read_is_an_error_not_a_traceback(
+    env: dict[str, str], tmp_path: Path, layout: str
+) -> None:
+    state = tmp_path / "odd-state"
+    if layout == "state dir is a file":
+        state.write_text("")
+    else:
+        (state / "history.jsonl").mkdir(parents=True)
+    env["STREAMTUI_STATE_DIR"] = str(state)
+    for args in (["history"], ["history", "--json"]):
+        result = run(args, env)  # `run` fails the test on a traceback
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith("error: ")
+        assert str(state) in result.stderr
+
+
 # --- config path ---------------------------------------------------------------------------------
 
 
@@ -168,11 +211,8 @@ def test_config_path_creates_nothing(env: dict[str, str]) -> None:
 def test_emulator_prints_its_base_url_first_and_serves_there(
     isolated_env: dict[str, str]
 ) -> None:
-    process = subprocess.Popen([STREAMTUI, "emulator", "--port", "0"], env=isolated_env,
-                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
+    with spawned(["emulator", "--port", "0"], isolated_env) as process:
+        assert process.stdout is not None and process.stderr is not None
         first = process.stdout.readline()
         base_url = first.split()[-1]
         assert first.startswith("streamtui emulator listening on http://127.0.0.1:"), first
@@ -185,11 +225,7 @@ def test_emulator_prints_its_base_url_first_and_serves_there(
         process.terminate()
         process.wait(timeout=10)
         rest = process.stdout.read()  # the banner, buffered behind the first line
-        stderr = process.stderr.read() if process.stderr else ""
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+        stderr = process.stderr.read()
     assert process.returncode == 0, stderr
     assert f"SIGNALWIRE_PROJECT_ID={DEMO_PROJECT_ID}" in rest
     assert "Traceback" not in stderr
@@ -202,18 +238,11 @@ def test_emulator_refuses_a_non_loopback_host(isolated_env: dict[str, str]) -> N
 
 
 def test_emulator_exits_130_on_ctrl_c(isolated_env: dict[str, str]) -> None:
-    process = subprocess.Popen([STREAMTUI, "emulator"], env=isolated_env,
-                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
-    try:
+    with spawned(["emulator"], isolated_env) as process:
         assert process.stdout is not None
         assert process.stdout.readline().startswith("streamtui emulator listening on ")
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=10)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
     assert process.returncode == 130
     assert "Traceback" not in stderr
 

@@ -10,7 +10,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -58,6 +59,18 @@ def run(args: Sequence[str], env: dict[str, str], *,
                             timeout=timeout, stdin=subprocess.DEVNULL)
     check_clean(result)
     return result
+
+
+@contextmanager
+def spawned(args: Sequence[str], env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
+    """The command running in the background; killed if the test leaves it running."""
+    with subprocess.Popen([STREAMTUI, *args], env=env, stdin=subprocess.DEVNULL,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        try:
+            yield process
+        finally:
+            if process.poll() is None:
+                process.kill()
 
 
 def stop_args(stream: str = DEMO_STREAM_SID, conference: str = DEMO_CONFERENCE_SID,
@@ -503,6 +516,25 @@ def test_429_honours_retry_after(env: dict[str, str], emulator: Emulator) -> Non
     assert emulator.retry_after_violations == 0
 
 
+def test_503_with_retry_after_is_honoured_too(env: dict[str, str], emulator: Emulator) -> None:
+    emulator.faults.queue(Fault.status(503, retry_after=1))
+    result = run(stop_args(), env)
+
+    assert result.returncode == 0, result.stderr
+    first, second = emulator.requests
+    assert (first.response_status, second.response_status) == (503, 200)
+    assert second.time - first.time >= 0.95
+
+
+def test_retries_stay_inside_the_timeout(env: dict[str, str], emulator: Emulator) -> None:
+    emulator.faults.queue(*[Fault.status(503, retry_after=0.6)] * 3)
+    started = time.monotonic()
+    result = run([*stop_args(), "--timeout", "1"], env)
+    assert result.returncode == 6, result.stderr
+    assert time.monotonic() - started < 2.5
+    assert len(emulator.requests) == 2  # the third would start after the deadline
+
+
 def test_429_honours_retry_after_as_an_http_date(
     env: dict[str, str], emulator: Emulator
 ) -> None:
@@ -633,6 +665,39 @@ def test_dry_run_prints_the_request_with_the_token_masked_and_sends_nothing(
     assert emulator.requests == []
 
 
+@pytest.mark.parametrize(("variable", "value"), [
+    ("SIGNALWIRE_SPACE", "acme"),
+    ("SIGNALWIRE_SPACE", " ACME.signalwire.com "),
+    ("SIGNALWIRE_SPACE_URL", "https://acme.signalwire.com/"),
+])
+def test_dry_run_shows_the_space_url(
+    env: dict[str, str], emulator: Emulator, variable: str, value: str
+) -> None:
+    del env["STREAMTUI_BASE_URL"]
+    env[variable] = value
+    result = run([*stop_args(), "--dry-run"], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"POST https://acme.signalwire.com{stream_path(DEMO_STREAM_SID)}\n")
+
+
+@pytest.mark.parametrize("space", [
+    "acme.signalwire.com.evil.example",
+    "acme@evil.example",
+    "acme:8443",
+    "acme/x",
+    "https://evil.example",
+    "evil.example",
+])
+def test_a_space_that_is_not_signalwire_is_refused(
+    env: dict[str, str], emulator: Emulator, space: str
+) -> None:
+    del env["STREAMTUI_BASE_URL"]
+    env["SIGNALWIRE_SPACE"] = space
+    result = run([*stop_args(), "--dry-run"], env)
+    assert_refused(result, emulator, "Space")
+    assert "evil" not in result.stdout
+
+
 def test_dry_run_still_validates(env: dict[str, str], emulator: Emulator) -> None:
     result = run([*stop_args("bad/name"), "--dry-run"], env)
     assert_refused(result, emulator)
@@ -642,9 +707,7 @@ def test_sigint_during_a_slow_request_exits_130_without_traceback(
     env: dict[str, str], emulator: Emulator
 ) -> None:
     emulator.faults.set_latency(10)
-    process = subprocess.Popen([STREAMTUI, *stop_args()], env=env, stdin=subprocess.DEVNULL,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
+    with spawned(stop_args(), env) as process:
         deadline = time.monotonic() + 10
         while not emulator.requests and time.monotonic() < deadline:
             time.sleep(0.02)
@@ -652,10 +715,6 @@ def test_sigint_during_a_slow_request_exits_130_without_traceback(
         started = time.monotonic()
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=TIMEOUT)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
     assert process.returncode == 130, stderr
     assert time.monotonic() - started < 3
     assert "Traceback" not in stderr
@@ -666,21 +725,17 @@ def test_sigint_during_a_slow_request_exits_130_without_traceback(
 
 def test_sigint_while_backing_off_exits_130(env: dict[str, str], emulator: Emulator) -> None:
     emulator.faults.queue(Fault.rate_limited("20"))
-    process = subprocess.Popen([STREAMTUI, *stop_args()], env=env, stdin=subprocess.DEVNULL,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
+    with spawned(stop_args(), env) as process:
         deadline = time.monotonic() + 10
         while not (emulator.requests and emulator.requests[0].response_status) \
                 and time.monotonic() < deadline:
             time.sleep(0.02)
+        assert emulator.requests, "the request never arrived"
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=TIMEOUT)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
     assert process.returncode == 130, stderr
     assert "Traceback" not in stderr
+    assert DEMO_API_TOKEN not in stdout + stderr
     assert len(emulator.requests) == 1
 
 

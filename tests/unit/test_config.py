@@ -9,7 +9,6 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from filelock import FileLock
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -33,7 +32,7 @@ from streamtui.config import (
     update_config,
 )
 from streamtui.errors import ConfigError
-from streamtui.paths import default_config_path, ensure_private_dir, state_dir
+from streamtui.paths import default_config_path, ensure_private_dir, file_lock, state_dir
 
 ACCOUNT = "3f2a9c1e-7b4d-4e8a-9c0f-1a2b3c4d5e6f"
 CONFERENCE = "8d1b2c3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
@@ -484,7 +483,7 @@ def test_stale_temporary_files_are_cleaned_up(path: Path) -> None:
 def test_a_held_lock_gives_a_clear_error(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(path, CONTRACT_EXAMPLE)
     monkeypatch.setattr(config_module, "LOCK_TIMEOUT", 0.2)
-    with FileLock(f"{path}.lock"), pytest.raises(ConfigError) as caught:
+    with file_lock(path, timeout=1), pytest.raises(ConfigError) as caught:
         add_entry(path, Entry("account", ACCOUNT, "x"))
     assert "another streamtui" in caught.value.message and ".lock" in caught.value.message
     assert path.read_text() == CONTRACT_EXAMPLE
