@@ -110,7 +110,7 @@ def _stop_one(args: argparse.Namespace, creds: Credentials, target: StopTarget) 
         from streamtui.cli.output import fail
 
         outcome = exc
-        return fail(exc, target=target, host=creds.where)
+        return fail(exc, target=target, host=creds.where, secret=creds.token)
     except KeyboardInterrupt:
         outcome = "interrupted"
         raise

@@ -69,6 +69,16 @@ class StreamTuiApp(App[None]):
             "Cancel the request", "Cancel the stop in flight (escape)", main.action_cancel_stop
         )
         yield SystemCommand(
+            "Live conferences",
+            "In-progress conferences of the account, to fill the conference field (F4)",
+            main.action_conferences,
+        )
+        yield SystemCommand(
+            "Batch stop",
+            "Stop several streams of the conference at once (F5)",
+            main.action_batch,
+        )
+        yield SystemCommand(
             "History", "Every stop attempt, most recent first (F7)", main.action_history
         )
         yield SystemCommand(

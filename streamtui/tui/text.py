@@ -6,6 +6,7 @@ same rules apply to the CLI and the TUI.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.content import Content
 
 from streamtui.sanitize import clean
@@ -28,3 +29,11 @@ def pairs(*parts: tuple[str, str] | str | Content) -> Content:
         else:
             cleaned.append(clean(part))
     return Content.assemble(*cleaned)
+
+
+def cell(text: object, style: str = "") -> Text:
+    """A DataTable cell: literal text (a str cell would be parsed as markup), cleaned.
+
+    Rich `Text`, not `Content`, because DataTable sizes its columns by measuring Rich renderables.
+    """
+    return Text(clean(text), style=style, no_wrap=True, overflow="ellipsis")

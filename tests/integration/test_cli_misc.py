@@ -31,11 +31,18 @@ STREAMTUI = str(Path(sys.executable).with_name("streamtui"))
 TIMEOUT = 30
 
 
-def run(args: Sequence[str], env: dict[str, str], *, input: str | None = None,
-        timeout: float = TIMEOUT) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([STREAMTUI, *args], env=env, capture_output=True, text=True,
-                            timeout=timeout, input=input,
-                            stdin=subprocess.DEVNULL if input is None else None)
+def run(
+    args: Sequence[str], env: dict[str, str], *, input: str | None = None, timeout: float = TIMEOUT
+) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [STREAMTUI, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        input=input,
+        stdin=subprocess.DEVNULL if input is None else None,
+    )
     assert "Traceback" not in result.stderr, result.stderr
     assert DEMO_API_TOKEN not in result.stdout + result.stderr
     return result
@@ -44,8 +51,14 @@ def run(args: Sequence[str], env: dict[str, str], *, input: str | None = None,
 @contextmanager
 def spawned(args: Sequence[str], env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
     """The command running in the background; killed if the test leaves it running."""
-    with subprocess.Popen([STREAMTUI, *args], env=env, stdin=subprocess.DEVNULL,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+    with subprocess.Popen(
+        [STREAMTUI, *args],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
         try:
             yield process
         finally:
@@ -59,8 +72,12 @@ def stop(env: dict[str, str], stream: str, *extra: str) -> subprocess.CompletedP
 
 @pytest.fixture
 def env(isolated_env: dict[str, str], emulator: Emulator) -> dict[str, str]:
-    return {**isolated_env, "STREAMTUI_BASE_URL": emulator.base_url,
-            "SIGNALWIRE_PROJECT_ID": DEMO_PROJECT_ID, "SIGNALWIRE_API_TOKEN": DEMO_API_TOKEN}
+    return {
+        **isolated_env,
+        "STREAMTUI_BASE_URL": emulator.base_url,
+        "SIGNALWIRE_PROJECT_ID": DEMO_PROJECT_ID,
+        "SIGNALWIRE_API_TOKEN": DEMO_API_TOKEN,
+    }
 
 
 # --- history -------------------------------------------------------------------------------------
@@ -78,8 +95,11 @@ def test_history_records_every_attempt_without_the_token(
 
     assert as_json.returncode == 0, as_json.stderr
     records = [json.loads(line) for line in as_json.stdout.splitlines()]
-    assert [r["stream"] for r in records] == [DEMO_RECORDING_STREAM_SID, "no-such-stream",
-                                              DEMO_STREAM_SID]  # newest first
+    assert [r["stream"] for r in records] == [
+        DEMO_RECORDING_STREAM_SID,
+        "no-such-stream",
+        DEMO_STREAM_SID,
+    ]  # newest first
     failed, missing, stopped = records
     assert stopped["outcome"] == "stopped"
     assert stopped["status"] == "stopped"
@@ -107,7 +127,8 @@ def test_history_records_every_attempt_without_the_token(
 
     limited = run(["history", "--json", "--limit", "1"], env)
     assert [json.loads(line)["stream"] for line in limited.stdout.splitlines()] == [
-        DEMO_RECORDING_STREAM_SID]
+        DEMO_RECORDING_STREAM_SID
+    ]
 
     state = Path(env["STREAMTUI_STATE_DIR"])
     files = [path for path in state.rglob("*") if path.is_file()]
@@ -208,17 +229,19 @@ def test_config_path_creates_nothing(env: dict[str, str]) -> None:
 # --- emulator ------------------------------------------------------------------------------------
 
 
-def test_emulator_prints_its_base_url_first_and_serves_there(
-    isolated_env: dict[str, str]
-) -> None:
+def test_emulator_prints_its_base_url_first_and_serves_there(isolated_env: dict[str, str]) -> None:
     with spawned(["emulator", "--port", "0"], isolated_env) as process:
         assert process.stdout is not None and process.stderr is not None
         first = process.stdout.readline()
         base_url = first.split()[-1]
         assert first.startswith("streamtui emulator listening on http://127.0.0.1:"), first
         assert int(base_url.rsplit(":", 1)[1]) > 0
-        env = {**isolated_env, "STREAMTUI_BASE_URL": base_url,
-               "SIGNALWIRE_PROJECT_ID": DEMO_PROJECT_ID, "SIGNALWIRE_API_TOKEN": DEMO_API_TOKEN}
+        env = {
+            **isolated_env,
+            "STREAMTUI_BASE_URL": base_url,
+            "SIGNALWIRE_PROJECT_ID": DEMO_PROJECT_ID,
+            "SIGNALWIRE_API_TOKEN": DEMO_API_TOKEN,
+        }
         result = stop(env, DEMO_STREAM_SID, "--json")
         assert result.returncode == 0, result.stderr
         assert json.loads(result.stdout)["status"] == "stopped"
@@ -256,20 +279,23 @@ def test_version(isolated_env: dict[str, str]) -> None:
     assert result.stdout == f"streamtui {__version__}\n"
 
 
-@pytest.mark.parametrize("args", [
-    ["stop"],
-    ["stop", "--stream", DEMO_STREAM_SID],
-    ["stop", "--conference", DEMO_CONFERENCE_SID, "--stream", DEMO_STREAM_SID, "--bogus"],
-    ["stop", "--conference"],
-    ["frobnicate"],
-    ["auth"],
-    ["auth", "dance"],
-    ["history", "--limit", "many"],
-    ["config"],
-    ["config", "edit"],
-    ["emulator", "--port", "eighty"],
-    ["--no-such-flag"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["stop"],
+        ["stop", "--stream", DEMO_STREAM_SID],
+        ["stop", "--conference", DEMO_CONFERENCE_SID, "--stream", DEMO_STREAM_SID, "--bogus"],
+        ["stop", "--conference"],
+        ["frobnicate"],
+        ["auth"],
+        ["auth", "dance"],
+        ["history", "--limit", "many"],
+        ["config"],
+        ["config", "edit"],
+        ["emulator", "--port", "eighty"],
+        ["--no-such-flag"],
+    ],
+)
 def test_usage_errors_exit_2(env: dict[str, str], emulator: Emulator, args: list[str]) -> None:
     result = run(args, env, timeout=10)
     assert result.returncode == 2, (result.stdout, result.stderr)
@@ -295,8 +321,11 @@ def test_help_lists_the_exit_codes(isolated_env: dict[str, str]) -> None:
 
 BROKEN = {
     "not TOML": b'default_profile = "prod"\n[profiles.prod]\nspace = acme\n',
-    "unknown key": (b'[profiles.prod]\nspace = "acme"\nproject_id = "'
-                    + DEMO_PROJECT_ID.encode() + b'"\ntoken = "PTnever-here-1234"\n'),
+    "unknown key": (
+        b'[profiles.prod]\nspace = "acme"\nproject_id = "'
+        + DEMO_PROJECT_ID.encode()
+        + b'"\ntoken = "PTnever-here-1234"\n'
+    ),
     "bad SID": b'[[conferences]]\nsid = "b3877c40-da60-4998-90ad-b792e98472st"\nlabel = "x"\n',
     "not UTF-8": b'[profiles.prod]\nspace = "\xff\xfe"\n',
 }
@@ -312,14 +341,24 @@ def broken_config(request: pytest.FixtureRequest, env: dict[str, str]) -> tuple[
     return path, data
 
 
-@pytest.mark.parametrize("args", [
-    ["auth", "status"],
-    ["auth", "logout"],
-    ["auth", "login", "--space", "acme", "--project-id", DEMO_PROJECT_ID, "--with-token"],
-    ["stop", "--conference", DEMO_CONFERENCE_SID, "--stream", DEMO_STREAM_SID],
-    ["stop", "--profile", "prod", "--conference", DEMO_CONFERENCE_SID, "--stream",
-     DEMO_STREAM_SID],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["auth", "status"],
+        ["auth", "logout"],
+        ["auth", "login", "--space", "acme", "--project-id", DEMO_PROJECT_ID, "--with-token"],
+        ["stop", "--conference", DEMO_CONFERENCE_SID, "--stream", DEMO_STREAM_SID],
+        [
+            "stop",
+            "--profile",
+            "prod",
+            "--conference",
+            DEMO_CONFERENCE_SID,
+            "--stream",
+            DEMO_STREAM_SID,
+        ],
+    ],
+)
 def test_a_broken_config_is_named_and_left_untouched(
     env: dict[str, str], emulator: Emulator, broken_config: tuple[Path, bytes], args: list[str]
 ) -> None:
@@ -360,8 +399,18 @@ def test_unknown_profile_is_named(env: dict[str, str], emulator: Emulator) -> No
     path.parent.mkdir(parents=True)
     path.write_text(f'[profiles.prod]\nspace = "acme"\nproject_id = "{DEMO_PROJECT_ID}"\n')
     started = time.monotonic()
-    result = run(["stop", "--profile", "staging", "--conference", DEMO_CONFERENCE_SID,
-                  "--stream", DEMO_STREAM_SID], env)
+    result = run(
+        [
+            "stop",
+            "--profile",
+            "staging",
+            "--conference",
+            DEMO_CONFERENCE_SID,
+            "--stream",
+            DEMO_STREAM_SID,
+        ],
+        env,
+    )
     assert result.returncode == 2
     assert "staging" in result.stderr and "prod" in result.stderr
     assert emulator.requests == []

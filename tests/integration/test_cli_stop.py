@@ -39,10 +39,12 @@ FIELDS = ("account_sid", "conference_sid", "date_updated", "name", "sid", "statu
 SECRETS = (DEMO_API_TOKEN, WRONG_TOKEN)
 
 
-def stream_path(stream: str, conference: str = DEMO_CONFERENCE_SID,
-                account: str = DEMO_ACCOUNT_SID) -> str:
-    return (f"{API_PREFIX}/Accounts/{account}/Conferences/{conference}/Streams/"
-            f"{quote(stream, safe='')}")
+def stream_path(
+    stream: str, conference: str = DEMO_CONFERENCE_SID, account: str = DEMO_ACCOUNT_SID
+) -> str:
+    return (
+        f"{API_PREFIX}/Accounts/{account}/Conferences/{conference}/Streams/{quote(stream, safe='')}"
+    )
 
 
 def check_clean(result: subprocess.CompletedProcess[str]) -> None:
@@ -53,10 +55,17 @@ def check_clean(result: subprocess.CompletedProcess[str]) -> None:
         assert secret not in result.stderr, result.stderr
 
 
-def run(args: Sequence[str], env: dict[str, str], *,
-        timeout: float = TIMEOUT) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([STREAMTUI, *args], env=env, capture_output=True, text=True,
-                            timeout=timeout, stdin=subprocess.DEVNULL)
+def run(
+    args: Sequence[str], env: dict[str, str], *, timeout: float = TIMEOUT
+) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [STREAMTUI, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
     check_clean(result)
     return result
 
@@ -64,8 +73,14 @@ def run(args: Sequence[str], env: dict[str, str], *,
 @contextmanager
 def spawned(args: Sequence[str], env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
     """The command running in the background; killed if the test leaves it running."""
-    with subprocess.Popen([STREAMTUI, *args], env=env, stdin=subprocess.DEVNULL,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+    with subprocess.Popen(
+        [STREAMTUI, *args],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
         try:
             yield process
         finally:
@@ -73,19 +88,25 @@ def spawned(args: Sequence[str], env: dict[str, str]) -> Iterator[subprocess.Pop
                 process.kill()
 
 
-def stop_args(stream: str = DEMO_STREAM_SID, conference: str = DEMO_CONFERENCE_SID,
-              *extra: str) -> list[str]:
+def stop_args(
+    stream: str = DEMO_STREAM_SID, conference: str = DEMO_CONFERENCE_SID, *extra: str
+) -> list[str]:
     return ["stop", "--conference", conference, "--stream", stream, *extra]
 
 
 @pytest.fixture
 def env(isolated_env: dict[str, str], emulator: Emulator) -> dict[str, str]:
-    return {**isolated_env, "STREAMTUI_BASE_URL": emulator.base_url,
-            "SIGNALWIRE_PROJECT_ID": DEMO_PROJECT_ID, "SIGNALWIRE_API_TOKEN": DEMO_API_TOKEN}
+    return {
+        **isolated_env,
+        "STREAMTUI_BASE_URL": emulator.base_url,
+        "SIGNALWIRE_PROJECT_ID": DEMO_PROJECT_ID,
+        "SIGNALWIRE_API_TOKEN": DEMO_API_TOKEN,
+    }
 
 
-def assert_refused(result: subprocess.CompletedProcess[str], emulator: Emulator,
-                   *words: str) -> None:
+def assert_refused(
+    result: subprocess.CompletedProcess[str], emulator: Emulator, *words: str
+) -> None:
     assert result.returncode == 2, (result.stdout, result.stderr)
     assert result.stdout == ""
     assert result.stderr.startswith("error: ") or "\nerror: " in result.stderr, result.stderr
@@ -158,15 +179,20 @@ def test_stop_by_name(env: dict[str, str], emulator: Emulator) -> None:
     [request] = emulator.requests
     assert request.path == stream_path(DEMO_STREAM_NAME)
     assert request.path.endswith("/Streams/transcriber-feed")
-    assert emulator.get_stream(DEMO_ACCOUNT_SID, DEMO_CONFERENCE_SID,
-                               DEMO_STREAM_SID).status == "stopped"
+    assert (
+        emulator.get_stream(DEMO_ACCOUNT_SID, DEMO_CONFERENCE_SID, DEMO_STREAM_SID).status
+        == "stopped"
+    )
 
 
-@pytest.mark.parametrize("name", [
-    "Agent 7 recorder (EU)",
-    "bot: café & co + 100€ [beta] 'quoted'",
-    "transcriber.json",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Agent 7 recorder (EU)",
+        "bot: café & co + 100€ [beta] 'quoted'",
+        "transcriber.json",
+    ],
+)
 def test_stop_by_name_with_spaces_and_punctuation_is_url_encoded(
     env: dict[str, str], emulator: Emulator, name: str
 ) -> None:
@@ -219,9 +245,18 @@ def test_explicit_account_goes_in_the_path_but_auth_stays_the_project(
 def test_pasted_whitespace_quotes_and_case_around_sids_are_accepted(
     env: dict[str, str], emulator: Emulator
 ) -> None:
-    result = run(["stop", "--account", f"  '{DEMO_ACCOUNT_SID.upper()}'\n",
-                  "--conference", f' "{DEMO_CONFERENCE_SID}" ',
-                  "--stream", f"\t{DEMO_STREAM_SID}  \n"], env)
+    result = run(
+        [
+            "stop",
+            "--account",
+            f"  '{DEMO_ACCOUNT_SID.upper()}'\n",
+            "--conference",
+            f' "{DEMO_CONFERENCE_SID}" ',
+            "--stream",
+            f"\t{DEMO_STREAM_SID}  \n",
+        ],
+        env,
+    )
 
     assert result.returncode == 0, result.stderr
     [request] = emulator.requests
@@ -241,22 +276,26 @@ def test_token_aliases_and_surrounding_whitespace_in_the_environment(
 # --- refused before sending: exit 2, zero requests -----------------------------------------------
 
 
-@pytest.mark.parametrize("conference", [
-    "not-a-sid",
-    DOCS_EXAMPLE_SID,
-    DEMO_CONFERENCE_SID[:-1],
-    DEMO_CONFERENCE_SID + "0",
-    "",
-    "   ",
-])
+@pytest.mark.parametrize(
+    "conference",
+    [
+        "not-a-sid",
+        DOCS_EXAMPLE_SID,
+        DEMO_CONFERENCE_SID[:-1],
+        DEMO_CONFERENCE_SID + "0",
+        "",
+        "   ",
+    ],
+)
 def test_invalid_conference_sid_is_refused(
     env: dict[str, str], emulator: Emulator, conference: str
 ) -> None:
     result = run(stop_args(DEMO_STREAM_SID, conference), env)
     assert_refused(result, emulator, "Conference SID", "UUID")
     # The message shows what a valid SID looks like.
-    assert any(len(word.strip(".,'")) == 36 and word.count("-") == 4
-               for word in result.stderr.split()), result.stderr
+    assert any(
+        len(word.strip(".,'")) == 36 and word.count("-") == 4 for word in result.stderr.split()
+    ), result.stderr
 
 
 @pytest.mark.parametrize("account", ["acct-1", DOCS_EXAMPLE_SID])
@@ -267,21 +306,24 @@ def test_invalid_account_sid_is_refused(
     assert_refused(result, emulator, "Account SID", "UUID")
 
 
-@pytest.mark.parametrize(("name", "shown"), [
-    ("feed/../../Conferences", "/"),
-    ("feed?Status=queued", "?"),
-    ("feed#fragment", "#"),
-    ("feed%2F..", "%"),
-    ("feed..x", "'..'"),
-    ("..", "'..'"),
-    ("a\x1b]52;c;ZXZpbA==\x07b", "control characters"),
-    ("line\nbreak", "control characters"),
-    ("tab\tinside", "control characters"),
-    ("del\x7f", "control characters"),
-    ("c1\x9bchar", "control characters"),
-    ("bidi\u202eoverride", "control characters"),
-    ("x" * 257, "more than 256 characters"),
-])
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("feed/../../Conferences", "/"),
+        ("feed?Status=queued", "?"),
+        ("feed#fragment", "#"),
+        ("feed%2F..", "%"),
+        ("feed..x", "'..'"),
+        ("..", "'..'"),
+        ("a\x1b]52;c;ZXZpbA==\x07b", "control characters"),
+        ("line\nbreak", "control characters"),
+        ("tab\tinside", "control characters"),
+        ("del\x7f", "control characters"),
+        ("c1\x9bchar", "control characters"),
+        ("bidi\u202eoverride", "control characters"),
+        ("x" * 257, "more than 256 characters"),
+    ],
+)
 def test_invalid_stream_name_is_refused(
     env: dict[str, str], emulator: Emulator, name: str, shown: str
 ) -> None:
@@ -299,13 +341,24 @@ def test_empty_stream_is_refused(env: dict[str, str], emulator: Emulator, stream
 def test_one_bad_value_among_good_ones_sends_nothing(
     env: dict[str, str], emulator: Emulator
 ) -> None:
-    result = run(["stop", "--conference", DEMO_CONFERENCE_SID, "--stream", DEMO_STREAM_SID,
-                  "--account", "nope"], env)
+    result = run(
+        [
+            "stop",
+            "--conference",
+            DEMO_CONFERENCE_SID,
+            "--stream",
+            DEMO_STREAM_SID,
+            "--account",
+            "nope",
+        ],
+        env,
+    )
     assert_refused(result, emulator)
 
 
-@pytest.mark.parametrize("missing", ["SIGNALWIRE_API_TOKEN", "SIGNALWIRE_PROJECT_ID",
-                                     "STREAMTUI_BASE_URL"])
+@pytest.mark.parametrize(
+    "missing", ["SIGNALWIRE_API_TOKEN", "SIGNALWIRE_PROJECT_ID", "STREAMTUI_BASE_URL"]
+)
 def test_missing_credentials(env: dict[str, str], emulator: Emulator, missing: str) -> None:
     del env[missing]
     result = run(stop_args(), env)
@@ -340,17 +393,18 @@ def test_blank_token_in_the_environment_counts_as_missing(
     assert emulator.requests == []
 
 
-@pytest.mark.parametrize("base_url", [
-    "http://example.com",
-    "http://10.0.0.1:8080",
-    "http://127.0.0.1.nip.io:8080",
-    "ftp://127.0.0.1",
-    "https://user:pw@example.com",
-    "https://example.com/api",
-])
-def test_unsafe_base_url_is_refused(
-    env: dict[str, str], emulator: Emulator, base_url: str
-) -> None:
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "http://example.com",
+        "http://10.0.0.1:8080",
+        "http://127.0.0.1.nip.io:8080",
+        "ftp://127.0.0.1",
+        "https://user:pw@example.com",
+        "https://example.com/api",
+    ],
+)
+def test_unsafe_base_url_is_refused(env: dict[str, str], emulator: Emulator, base_url: str) -> None:
     env["STREAMTUI_BASE_URL"] = base_url
     result = run(stop_args(), env)
     assert_refused(result, emulator, "Base URL")
@@ -471,13 +525,13 @@ def test_503_three_times_exits_6_after_exactly_3_requests(
     assert "HTTP 503" in result.stderr
     assert "3 attempts" in result.stderr
     assert [r.response_status for r in emulator.requests] == [503, 503, 503]
-    assert emulator.get_stream(DEMO_ACCOUNT_SID, DEMO_CONFERENCE_SID,
-                               DEMO_STREAM_SID).status == "in-progress"
+    assert (
+        emulator.get_stream(DEMO_ACCOUNT_SID, DEMO_CONFERENCE_SID, DEMO_STREAM_SID).status
+        == "in-progress"
+    )
 
 
-def test_503_then_success_exits_0_after_2_requests(
-    env: dict[str, str], emulator: Emulator
-) -> None:
+def test_503_then_success_exits_0_after_2_requests(env: dict[str, str], emulator: Emulator) -> None:
     emulator.faults.queue(Fault.status(503))
     result = run(stop_args(), env)
 
@@ -535,9 +589,7 @@ def test_retries_stay_inside_the_timeout(env: dict[str, str], emulator: Emulator
     assert len(emulator.requests) == 2  # the third would start after the deadline
 
 
-def test_429_honours_retry_after_as_an_http_date(
-    env: dict[str, str], emulator: Emulator
-) -> None:
+def test_429_honours_retry_after_as_an_http_date(env: dict[str, str], emulator: Emulator) -> None:
     emulator.faults.queue(Fault.rate_limited(1, http_date=True))
     result = run(stop_args(), env)
 
@@ -638,8 +690,7 @@ def test_timeout_bounds_the_whole_command(env: dict[str, str], emulator: Emulato
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "abc", "3601"])
-def test_bad_timeout_is_a_usage_error(env: dict[str, str], emulator: Emulator,
-                                      value: str) -> None:
+def test_bad_timeout_is_a_usage_error(env: dict[str, str], emulator: Emulator, value: str) -> None:
     result = run([*stop_args(), "--timeout", value], env)
     assert result.returncode == 2
     assert "--timeout" in result.stderr
@@ -665,11 +716,14 @@ def test_dry_run_prints_the_request_with_the_token_masked_and_sends_nothing(
     assert emulator.requests == []
 
 
-@pytest.mark.parametrize(("variable", "value"), [
-    ("SIGNALWIRE_SPACE", "acme"),
-    ("SIGNALWIRE_SPACE", " ACME.signalwire.com "),
-    ("SIGNALWIRE_SPACE_URL", "https://acme.signalwire.com/"),
-])
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("SIGNALWIRE_SPACE", "acme"),
+        ("SIGNALWIRE_SPACE", " ACME.signalwire.com "),
+        ("SIGNALWIRE_SPACE_URL", "https://acme.signalwire.com/"),
+    ],
+)
 def test_dry_run_shows_the_space_url(
     env: dict[str, str], emulator: Emulator, variable: str, value: str
 ) -> None:
@@ -677,17 +731,22 @@ def test_dry_run_shows_the_space_url(
     env[variable] = value
     result = run([*stop_args(), "--dry-run"], env)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"POST https://acme.signalwire.com{stream_path(DEMO_STREAM_SID)}\n")
+    assert result.stdout.startswith(
+        f"POST https://acme.signalwire.com{stream_path(DEMO_STREAM_SID)}\n"
+    )
 
 
-@pytest.mark.parametrize("space", [
-    "acme.signalwire.com.evil.example",
-    "acme@evil.example",
-    "acme:8443",
-    "acme/x",
-    "https://evil.example",
-    "evil.example",
-])
+@pytest.mark.parametrize(
+    "space",
+    [
+        "acme.signalwire.com.evil.example",
+        "acme@evil.example",
+        "acme:8443",
+        "acme/x",
+        "https://evil.example",
+        "evil.example",
+    ],
+)
 def test_a_space_that_is_not_signalwire_is_refused(
     env: dict[str, str], emulator: Emulator, space: str
 ) -> None:
@@ -727,8 +786,10 @@ def test_sigint_while_backing_off_exits_130(env: dict[str, str], emulator: Emula
     emulator.faults.queue(Fault.rate_limited("20"))
     with spawned(stop_args(), env) as process:
         deadline = time.monotonic() + 10
-        while not (emulator.requests and emulator.requests[0].response_status) \
-                and time.monotonic() < deadline:
+        while (
+            not (emulator.requests and emulator.requests[0].response_status)
+            and time.monotonic() < deadline
+        ):
             time.sleep(0.02)
         assert emulator.requests, "the request never arrived"
         process.send_signal(signal.SIGINT)
@@ -752,10 +813,14 @@ def test_hostile_stream_name_is_printed_inert(env: dict[str, str], emulator: Emu
 
 
 def test_python_dash_m_works_too(env: dict[str, str], emulator: Emulator) -> None:
-    result = subprocess.run([sys.executable, "-m", "streamtui", *stop_args(), "--json"],
-                            env=env, capture_output=True, text=True, timeout=TIMEOUT,
-                            stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [sys.executable, "-m", "streamtui", *stop_args(), "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        stdin=subprocess.DEVNULL,
+    )
     check_clean(result)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["status"] == "stopped"
-

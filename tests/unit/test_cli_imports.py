@@ -34,9 +34,14 @@ print({MARKER!r} + json.dumps({{"code": code, "textual": loaded("textual"),
 
 
 def probe(args: Sequence[str], env: dict[str, str]) -> dict[str, object]:
-    result = subprocess.run([sys.executable, "-c", PROBE, json.dumps(list(args))], env=env,
-                            capture_output=True, text=True, timeout=30,
-                            stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(list(args))],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
+    )
     assert "Traceback" not in result.stderr, result.stderr
     assert DEMO_API_TOKEN not in result.stdout + result.stderr
     [line] = [line for line in result.stdout.splitlines() if line.startswith(MARKER)]
@@ -46,23 +51,28 @@ def probe(args: Sequence[str], env: dict[str, str]) -> dict[str, object]:
 
 @pytest.fixture
 def env(isolated_env: dict[str, str], emulator: Emulator) -> dict[str, str]:
-    return {**isolated_env, "STREAMTUI_BASE_URL": emulator.base_url,
-            "SIGNALWIRE_PROJECT_ID": DEMO_PROJECT_ID, "SIGNALWIRE_API_TOKEN": DEMO_API_TOKEN}
+    return {
+        **isolated_env,
+        "STREAMTUI_BASE_URL": emulator.base_url,
+        "SIGNALWIRE_PROJECT_ID": DEMO_PROJECT_ID,
+        "SIGNALWIRE_API_TOKEN": DEMO_API_TOKEN,
+    }
 
 
-@pytest.mark.parametrize(("stream", "extra", "code", "requests"), [
-    (DEMO_STREAM_SID, [], 0, 1),
-    (DEMO_STREAM_NAME, ["--json"], 0, 1),
-    ("no-such-stream", [], 4, 1),
-    (DEMO_STREAM_SID, ["--dry-run"], 0, 0),
-    ("bad/name", [], 2, 0),
-])
+@pytest.mark.parametrize(
+    ("stream", "extra", "code", "requests"),
+    [
+        (DEMO_STREAM_SID, [], 0, 1),
+        (DEMO_STREAM_NAME, ["--json"], 0, 1),
+        ("no-such-stream", [], 4, 1),
+        (DEMO_STREAM_SID, ["--dry-run"], 0, 0),
+        ("bad/name", [], 2, 0),
+    ],
+)
 def test_stop_imports_neither_textual_nor_keyring(
-    env: dict[str, str], emulator: Emulator, stream: str, extra: list[str], code: int,
-    requests: int
+    env: dict[str, str], emulator: Emulator, stream: str, extra: list[str], code: int, requests: int
 ) -> None:
-    report = probe(["stop", "--conference", DEMO_CONFERENCE_SID, "--stream", stream, *extra],
-                   env)
+    report = probe(["stop", "--conference", DEMO_CONFERENCE_SID, "--stream", stream, *extra], env)
 
     assert report["code"] == code
     assert len(emulator.requests) == requests  # the stop really ran
@@ -77,8 +87,7 @@ def test_the_probe_does_see_keyring_when_the_token_must_come_from_it(
     """The control: without SIGNALWIRE_API_TOKEN, stop asks the keyring (the fail backend of
     `isolated_env` here), so keyring must show up in sys.modules; and still no Textual."""
     del env["SIGNALWIRE_API_TOKEN"]
-    report = probe(["stop", "--conference", DEMO_CONFERENCE_SID, "--stream", DEMO_STREAM_SID],
-                   env)
+    report = probe(["stop", "--conference", DEMO_CONFERENCE_SID, "--stream", DEMO_STREAM_SID], env)
 
     assert report["code"] == 2
     assert emulator.requests == []

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from streamtui.history import HistoryLog
-from streamtui.tui.text import plain
+from streamtui.tui.text import cell, plain
 
 OUTCOME_STYLE = {"stopped": "bold green", "cancelled": "yellow", "interrupted": "yellow"}
 
@@ -49,13 +49,13 @@ class HistoryScreen(ModalScreen[None]):
             stream = record.get("stream_label") or record.get("stream") or "-"
             conference = record.get("conference_label") or record.get("conference") or "-"
             table.add_row(
-                plain(_local(record.get("time", ""))),
-                plain(outcome, OUTCOME_STYLE.get(outcome, "bold red")),
-                plain(stream),
-                plain(conference),
-                plain(record.get("http_status") or "-"),
-                plain(record.get("code") or "-"),
-                plain(record.get("request_id") or "-"),
+                cell(_local(record.get("time", ""))),
+                cell(outcome, OUTCOME_STYLE.get(outcome, "bold red")),
+                cell(stream),
+                cell(conference),
+                cell(record.get("http_status") or "-"),
+                cell(record.get("code") or "-"),
+                cell(record.get("request_id") or "-"),
             )
         note = (
             f"{len(records)} record(s) · {self.history_log.path}"

@@ -70,6 +70,8 @@ class MainScreen(Screen[None]):
         Binding("ctrl+l", "save_entry", "Save SID"),
         Binding("ctrl+t", "save_target", "Save target", show=False),
         Binding("escape", "cancel_stop", "Cancel request", show=False),
+        Binding("f4", "conferences", "Live conferences", show=False),
+        Binding("f5", "batch", "Batch stop", show=False),
         Binding("f7", "history", "History", show=False),
         Binding("f8", "credentials", "Credentials", show=False),
         Binding("f1", "help", "Help"),
@@ -451,6 +453,48 @@ class MainScreen(Screen[None]):
         self.app.push_screen(
             LabelScreen("target", f"{target.conference} / {target.stream}"), labelled
         )
+
+    # -- incident mode ---------------------------------------------------------------------------
+    def _account(self) -> str | None:
+        raw = self.field("account").value.strip() or (self.session.project_id() or "")
+        try:
+            return validate_account_sid(raw)
+        except InvalidInput as exc:
+            self.field("account").invalid = True
+            self.notify(exc.message, title="Account", severity="error", timeout=6)
+            return None
+
+    def action_conferences(self) -> None:
+        from streamtui.tui.screens.conferences import ConferencesScreen
+
+        account = self._account()
+        if account is None:
+            return
+
+        def chosen(result: str | StreamTuiError | None) -> None:
+            if isinstance(result, StreamTuiError):
+                self.query_one(ErrorPanel).show(result, target=None, host=self.session.where())
+                self.show_panel("error")
+            elif result:
+                self.field("conference").value = result
+                self.field("stream").input.focus()
+
+        self.app.push_screen(ConferencesScreen(account, self.session.credentials), chosen)
+
+    def action_batch(self) -> None:
+        from streamtui.tui.screens.batch import BatchScreen
+
+        account = self._account()
+        if account is None:
+            return
+        try:
+            conference = validate_conference_sid(self.field("conference").value)
+        except InvalidInput as exc:
+            self.field("conference").invalid = True
+            self.notify(exc.message, title="Conference", severity="error", timeout=6)
+            self.field("conference").input.focus()
+            return
+        self.app.push_screen(BatchScreen(self.session, account, conference))
 
     # -- other screens ---------------------------------------------------------------------------
     def action_history(self) -> None:

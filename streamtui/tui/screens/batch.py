@@ -1,0 +1,322 @@
+"""F5: stop several streams of one conference at once.
+
+Choose saved streams (space toggles) and/or paste SIDs or names, one per line; ctrl+s confirms
+once (count and targets), then a live table shows each stream: queued, stopping, stopped, failed
+(with the reason). Escape mid-batch lets started requests finish and never starts queued ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Input, Label, SelectionList, Static, TextArea
+from textual.widgets.selection_list import Selection
+
+from streamtui.batch import (
+    CANCELLED,
+    DEFAULT_CONCURRENCY,
+    FAILED,
+    MAX_CONCURRENCY,
+    STOPPED,
+    Batch,
+    BatchItem,
+)
+from streamtui.errors import ApiError, InvalidInput, StreamTuiError
+from streamtui.hints import hint_for
+from streamtui.session import Session
+from streamtui.target import StopTarget
+from streamtui.tui.text import cell, pairs, plain
+from streamtui.validation import validate_stream
+
+STATE_STYLE = {
+    "queued": "dim",
+    "stopping": "bold yellow",
+    STOPPED: "bold green",
+    FAILED: "bold red",
+    CANCELLED: "yellow",
+}
+
+
+def parse_pasted(text: str) -> list[str]:
+    """One SID or name per line; blank lines and `#` comments skipped; duplicates once."""
+    seen: dict[str, None] = {}
+    for line in text.splitlines():
+        value = line.strip()
+        if value and not value.startswith("#"):
+            seen.setdefault(value, None)
+    return list(seen)
+
+
+class BatchConfirmScreen(ModalScreen[bool]):
+    """One confirmation for the whole batch: the count, the conference, and the targets."""
+
+    BINDINGS = [Binding("y", "confirm", "Yes, stop them"), Binding("n,escape", "cancel", "No")]
+
+    def __init__(self, targets: list[StopTarget], where: str, *, production: bool) -> None:
+        super().__init__()
+        self.targets = targets
+        self.where = where
+        self.production = production
+
+    def compose(self) -> ComposeResult:
+        first = self.targets[0]
+        with Vertical(id="confirm-dialog", classes="-production" if self.production else ""):
+            yield Static(
+                plain(
+                    f"Stop {len(self.targets)} streams"
+                    f"{' in PRODUCTION' if self.production else ''}?",
+                    "bold",
+                ),
+                id="confirm-title",
+            )
+            yield Static(pairs(("Space      ", "bold"), self.where))
+            yield Static(pairs(("Account    ", "bold"), first.account))
+            yield Static(
+                pairs(
+                    ("Conference ", "bold"),
+                    first.conference,
+                    (f"  “{first.conference_label}”" if first.conference_label else "", "italic"),
+                )
+            )
+            lines = [
+                pairs(
+                    ("  • ", "dim"),
+                    t.stream.value,
+                    (f"  “{t.stream_label}”" if t.stream_label else "", "italic"),
+                    (f"  · {t.stream.kind}", "dim"),
+                )
+                for t in self.targets[:8]
+            ]
+            for line in lines:
+                yield Static(line)
+            if len(self.targets) > 8:
+                yield Static(plain(f"  … and {len(self.targets) - 8} more", "dim"))
+            yield Static(
+                pairs(
+                    ("y", "bold"),
+                    (" stops them all · ", "dim"),
+                    ("n", "bold"),
+                    ("/", "dim"),
+                    ("esc", "bold"),
+                    (" cancels", "dim"),
+                ),
+                id="confirm-keys",
+            )
+
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class BatchScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("ctrl+s", "start", "Stop them"),
+        Binding("escape", "cancel_or_close", "Cancel / close"),
+    ]
+
+    running: reactive[bool] = reactive(False)
+
+    def __init__(self, session: Session, account: str, conference: str) -> None:
+        super().__init__()
+        self.session = session
+        self.account = account
+        self.conference = conference
+        self.current_batch: Batch | None = None
+        self.details: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        label = self.session.label_for("conference", self.conference)
+        streams = [e for e in self.session.entries("stream") if e.parent in (None, self.conference)]
+        with Vertical(id="batch-dialog"):
+            yield Static(
+                pairs(
+                    ("Batch stop on conference ", "bold"),
+                    (self.conference, "bold"),
+                    (f"  “{label}”" if label else "", "italic"),
+                ),
+                id="batch-title",
+            )
+            with Horizontal(id="batch-inputs"):
+                yield SelectionList[str](
+                    *[Selection(plain(f"{e.label}  {e.sid}"), e.sid) for e in streams],
+                    id="batch-saved",
+                )
+                yield TextArea(id="batch-pasted", soft_wrap=False)
+            with Horizontal(id="batch-options"):
+                yield Label("Concurrency ")
+                yield Input(
+                    str(DEFAULT_CONCURRENCY),
+                    id="batch-concurrency",
+                    compact=True,
+                    restrict=r"[0-9]*",
+                    max_length=2,
+                )
+                yield Static(
+                    pairs(
+                        ("  space", "bold"),
+                        (" toggles a saved stream · paste SIDs or names on the right · ", "dim"),
+                        ("ctrl+s", "bold"),
+                        (" stops them", "dim"),
+                    ),
+                    id="batch-help",
+                )
+            yield DataTable(id="batch-table", cursor_type="row")
+            yield Static("", id="batch-detail")
+            yield Static("", id="batch-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#batch-pasted", TextArea).border_title = "paste: one SID or name a line"
+        self.query_one("#batch-saved", SelectionList).border_title = "saved streams"
+        table: DataTable[object] = self.query_one(DataTable)
+        for name, width in (("stream", 22), ("label", 16), ("state", 9), ("HTTP", 4)):
+            table.add_column(name, width=width)
+        table.add_column("detail")
+        self.query_one("#batch-saved", SelectionList).focus()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The full reason of the highlighted row (the table's column is too narrow for it)."""
+        key = event.row_key.value
+        detail = self.details.get(key or "", "")
+        self.query_one("#batch-detail", Static).update(
+            pairs((f"{key}: ", "bold"), detail) if detail else plain("")
+        )
+
+    def _status(self, text: str, style: str = "") -> None:
+        self.query_one("#batch-status", Static).update(plain(text, style))
+
+    def targets(self) -> list[StopTarget]:
+        """Every chosen stream, validated (InvalidInput names the bad line)."""
+        chosen: dict[str, None] = {}
+        for sid in self.query_one("#batch-saved", SelectionList).selected:
+            chosen.setdefault(str(sid), None)
+        for value in parse_pasted(self.query_one("#batch-pasted", TextArea).text):
+            chosen.setdefault(value, None)
+        targets = []
+        for value in chosen:
+            ref = validate_stream(value)
+            targets.append(self.session.labelled(StopTarget(self.account, self.conference, ref)))
+        return targets
+
+    def action_start(self) -> None:
+        if self.running:
+            self.notify("The batch is running: escape cancels it.", severity="warning")
+            return
+        try:
+            targets = self.targets()
+            concurrency = int(self.query_one("#batch-concurrency", Input).value or "0")
+            if not 1 <= concurrency <= MAX_CONCURRENCY:
+                raise InvalidInput(f"Concurrency must be 1 to {MAX_CONCURRENCY}.")
+        except InvalidInput as exc:
+            self._status(f"✘ Not sent. {exc.message}", "bold red")
+            return
+        if not targets:
+            self._status("Choose saved streams (space) or paste SIDs/names first.", "yellow")
+            return
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self.run_batch(targets, concurrency)
+            else:
+                self.notify("Cancelled: nothing was sent.", timeout=3)
+
+        self.app.push_screen(
+            BatchConfirmScreen(targets, self.session.where(), production=self.session.production),
+            confirmed,
+        )
+
+    @work(exclusive=True, group="batch", exit_on_error=False)
+    async def run_batch(self, targets: list[StopTarget], concurrency: int) -> None:
+        from streamtui.api import SignalWireClient
+        from streamtui.history import record_attempt
+
+        table: DataTable[object] = self.query_one(DataTable)
+        table.clear()
+        for target in targets:
+            table.add_row(
+                cell(target.stream.value),
+                cell(target.stream_label or "-"),
+                cell("queued", "dim"),
+                cell("-"),
+                cell(""),
+                key=target.stream.value,
+            )
+        try:
+            creds = await asyncio.to_thread(self.session.credentials)
+        except StreamTuiError as exc:
+            self._status(f"✘ {exc.message}", "bold red")
+            return
+        done = {"stopped": 0, "failed": 0}
+
+        def update(index: int, item: BatchItem) -> None:
+            key = item.target.stream.value
+            http = "-"
+            detail = ""
+            if item.result is not None:
+                detail = f"status {item.result.status or '?'} · {item.duration * 1000:.0f} ms"
+            elif item.error is not None:
+                if isinstance(item.error, ApiError) and item.error.status:
+                    http = str(item.error.status)
+                detail = f"{item.error.message} — {hint_for(item.error, target=item.target)}"
+            table.update_cell(
+                key,
+                table.ordered_columns[2].key,
+                cell(item.state, STATE_STYLE.get(item.state, "")),
+                update_width=True,
+            )
+            table.update_cell(key, table.ordered_columns[3].key, cell(http), update_width=True)
+            table.update_cell(key, table.ordered_columns[4].key, cell(detail), update_width=True)
+            self.details[key] = detail
+            if table.cursor_row == index:
+                self.query_one("#batch-detail", Static).update(pairs((f"{key}: ", "bold"), detail))
+            if item.state in (STOPPED, FAILED, CANCELLED):
+                done["stopped" if item.state == STOPPED else "failed"] += 1
+                record_attempt(
+                    creds,
+                    item.target,
+                    item.result or item.error or item.state,
+                    item.duration,
+                    log=self.session.history,
+                )
+                self.session.remember(item.target)
+            self._status(
+                f"{done['stopped']} stopped, {done['failed']} failed or cancelled, "
+                f"{len(targets) - sum(done.values())} to go · escape cancels the rest",
+                "bold",
+            )
+
+        self.current_batch = Batch(
+            targets, concurrency=concurrency, timeout=max(30.0, len(targets)), on_update=update
+        )
+        self.running = True
+        started = time.monotonic()
+        try:
+            async with SignalWireClient(
+                base_url=creds.base_url, project_id=creds.project_id, token=creds.token.reveal()
+            ) as client:
+                await self.current_batch.run(client)
+        finally:
+            self.running = False
+        self._status(
+            f"Done in {time.monotonic() - started:.1f} s: {done['stopped']} stopped, "
+            f"{done['failed']} failed or cancelled. Escape closes.",
+            "bold green" if not done["failed"] else "bold red",
+        )
+
+    def action_cancel_or_close(self) -> None:
+        if self.running and self.current_batch is not None:
+            self.current_batch.cancel()
+            self._status(
+                "Cancelling: requests already sent finish; queued ones never start.", "yellow"
+            )
+            return
+        self.dismiss(None)

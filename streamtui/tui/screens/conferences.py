@@ -1,0 +1,153 @@
+"""F4: the account's in-progress conferences, live from List Conferences.
+
+All pages (PageSize 1000), rows shown as each page arrives, cancellable (escape), refreshable
+(ctrl+r), filterable as you type. Enter fills the conference field.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from streamtui.credentials import Credentials
+from streamtui.errors import StreamTuiError
+from streamtui.formatting import ago
+from streamtui.models import Conference
+from streamtui.sanitize import clean
+from streamtui.tui.text import cell, pairs, plain
+
+PAGE_SIZE = 1000
+
+
+class ConferencesScreen(ModalScreen[str | StreamTuiError | None]):
+    """Returns the chosen conference SID, the error that stopped the listing, or None."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close / cancel"),
+        Binding("ctrl+r", "refresh", "Refresh"),
+        Binding("down", "cursor(1)", "Down", show=False),
+        Binding("up", "cursor(-1)", "Up", show=False),
+    ]
+
+    def __init__(self, account: str, credentials: Callable[[], Credentials]) -> None:
+        super().__init__()
+        self.account = account
+        self.credentials = credentials
+        self.conferences: list[Conference] = []
+        self.shown: list[Conference] = []
+        self.fetching = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="conferences-dialog"):
+            yield Static(
+                pairs(
+                    ("In-progress conferences of ", "bold"),
+                    (self.account, "bold"),
+                    ("   enter chooses · ctrl+r refreshes · esc closes", "dim"),
+                ),
+                id="conferences-title",
+            )
+            yield Input(placeholder="filter by name or SID", id="conferences-filter", compact=True)
+            yield DataTable(id="conferences-table", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="conferences-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table: DataTable[object] = self.query_one(DataTable)
+        table.add_columns("friendly name", "status", "region", "age", "SID")
+        self.query_one("#conferences-filter", Input).focus()
+        self.load()
+
+    def _status(self, text: str, style: str = "dim") -> None:
+        self.query_one("#conferences-status", Static).update(plain(text, style))
+
+    @work(exclusive=True, group="conferences", exit_on_error=False)
+    async def load(self) -> None:
+        from streamtui.api import SignalWireClient
+
+        self.fetching = True
+        self.conferences = []
+        self._render_rows()
+        self._status("loading…")
+        pages = 0
+        try:
+            creds = await asyncio.to_thread(self.credentials)
+            async with SignalWireClient(
+                base_url=creds.base_url, project_id=creds.project_id, token=creds.token.reveal()
+            ) as client:
+                async for page in client.conference_pages(
+                    self.account, status="in-progress", page_size=PAGE_SIZE
+                ):
+                    pages += 1
+                    self.conferences.extend(page)
+                    self._render_rows()
+                    self._status(f"page {pages}: {len(self.conferences)} conference(s) so far…")
+        except StreamTuiError as exc:
+            self.fetching = False
+            self.dismiss(exc)
+            return
+        finally:
+            self.fetching = False
+        self._status(
+            f"{len(self.conferences)} in-progress conference(s) ({pages} page(s))"
+            if self.conferences
+            else "No in-progress conference in this account."
+        )
+
+    def _render_rows(self) -> None:
+        query = clean(self.query_one("#conferences-filter", Input).value).lower().strip()
+        self.shown = [
+            c
+            for c in self.conferences
+            if not query or query in (c.friendly_name or "").lower() or query in c.sid.lower()
+        ]
+        table: DataTable[object] = self.query_one(DataTable)
+        table.clear()
+        for conference in self.shown:
+            created = conference.created_at
+            table.add_row(
+                cell(conference.friendly_name or "-"),
+                cell(conference.status or "-"),
+                cell(conference.region or "-"),
+                cell(ago(created) if created else "-"),
+                cell(conference.sid),
+            )
+
+    @on(Input.Changed, "#conferences-filter")
+    def _filter(self) -> None:
+        self._render_rows()
+
+    @on(Input.Submitted, "#conferences-filter")
+    def _submit(self) -> None:
+        self._choose(self.query_one(DataTable).cursor_row)
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self._choose(event.cursor_row)
+
+    def _choose(self, row: int) -> None:
+        if 0 <= row < len(self.shown):
+            self.workers.cancel_group(self, "conferences")
+            self.dismiss(self.shown[row].sid)
+
+    def action_cursor(self, step: int) -> None:
+        table: DataTable[object] = self.query_one(DataTable)
+        table.move_cursor(row=table.cursor_row + step)
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_close(self) -> None:
+        if self.fetching:
+            self.workers.cancel_group(self, "conferences")
+            self.fetching = False
+            self._status(f"cancelled: {len(self.conferences)} conference(s) loaded", "yellow")
+            return
+        self.dismiss(None)
