@@ -10,14 +10,17 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from streamtui.config import Config, Entry, Profile, SavedTarget, load_config_for_ui
 from streamtui.credentials import Credentials, KeyringStore, resolve, resolve_identity
 from streamtui.errors import ConfigError, CredentialsError
-from streamtui.history import HistoryLog
 from streamtui.secret import Secret
 from streamtui.state import StateStore
 from streamtui.target import StopTarget
+
+if TYPE_CHECKING:
+    from streamtui.history import HistoryLog
 
 KINDS = ("account", "conference", "stream")
 
@@ -29,7 +32,7 @@ class Session:
     config_path: Path
     config: Config
     state: StateStore
-    history: HistoryLog
+    history_path: Path
     profile_name: str | None = None
     profile: Profile | None = None
     base_url: str | None = None
@@ -59,13 +62,24 @@ class Session:
             config_path=config_path,
             config=config,
             state=StateStore(state_dir),
-            history=HistoryLog(state_dir / "history.jsonl"),
+            history_path=state_dir / "history.jsonl",
             profile_name=name,
             profile=chosen,
             base_url=base_url,
             problem=problem,
             env=dict(os.environ if env is None else env),
         )
+
+    _history: HistoryLog | None = field(default=None, init=False, repr=False)
+
+    @property
+    def history(self) -> HistoryLog:
+        """The audit log, opened on first use (the first paint does not need it)."""
+        if self._history is None:
+            from streamtui.history import HistoryLog
+
+            self._history = HistoryLog(self.history_path)
+        return self._history
 
     # -- who and where -------------------------------------------------------------------------
     @property
@@ -104,7 +118,9 @@ class Session:
             return None
 
     def _base_url(self) -> str | None:
-        return self.base_url or (self.profile.base_url if self.profile else None)
+        """Only the explicit flag: resolve_identity orders it before STREAMTUI_BASE_URL and the
+        profile's base URL, as the CLI does."""
+        return self.base_url
 
     def credentials(self) -> Credentials:
         """Resolve credentials; may wait on the keyring (call it from a worker thread)."""

@@ -7,6 +7,7 @@ first needed, after the first paint.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -17,7 +18,7 @@ from streamtui.tui.screens.main import MainScreen, Prefill
 
 
 class StreamTuiApp(App[None]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     TITLE = "streamtui"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),

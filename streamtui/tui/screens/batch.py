@@ -42,6 +42,7 @@ STATE_STYLE = {
     FAILED: "bold red",
     CANCELLED: "yellow",
 }
+DETAIL_WIDTH = 48  # the detail column fits beside the others at 120 columns
 
 
 def parse_pasted(text: str) -> list[str]:
@@ -57,6 +58,7 @@ def parse_pasted(text: str) -> list[str]:
 class BatchConfirmScreen(ModalScreen[bool]):
     """One confirmation for the whole batch: the count, the conference, and the targets."""
 
+    CSS_PATH = "confirm.tcss"
     BINDINGS = [Binding("y", "confirm", "Yes, stop them"), Binding("n,escape", "cancel", "No")]
 
     def __init__(self, targets: list[StopTarget], where: str, *, production: bool) -> None:
@@ -118,6 +120,7 @@ class BatchConfirmScreen(ModalScreen[bool]):
 
 
 class BatchScreen(ModalScreen[None]):
+    CSS_PATH = "batch.tcss"
     BINDINGS = [
         Binding("ctrl+s", "start", "Stop them"),
         Binding("escape", "cancel_or_close", "Cancel / close"),
@@ -178,9 +181,11 @@ class BatchScreen(ModalScreen[None]):
         self.query_one("#batch-pasted", TextArea).border_title = "paste: one SID or name a line"
         self.query_one("#batch-saved", SelectionList).border_title = "saved streams"
         table: DataTable[object] = self.query_one(DataTable)
+        # Fixed widths: re-measuring a column on every update is quadratic in the row count (a
+        # 1,000-stream batch took minutes); the highlighted row's full detail shows below.
         for name, width in (("stream", 22), ("label", 16), ("state", 9), ("HTTP", 4)):
             table.add_column(name, width=width)
-        table.add_column("detail")
+        table.add_column("detail", width=DETAIL_WIDTH)
         self.query_one("#batch-saved", SelectionList).focus()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -271,10 +276,9 @@ class BatchScreen(ModalScreen[None]):
                 key,
                 table.ordered_columns[2].key,
                 cell(item.state, STATE_STYLE.get(item.state, "")),
-                update_width=True,
             )
-            table.update_cell(key, table.ordered_columns[3].key, cell(http), update_width=True)
-            table.update_cell(key, table.ordered_columns[4].key, cell(detail), update_width=True)
+            table.update_cell(key, table.ordered_columns[3].key, cell(http))
+            table.update_cell(key, table.ordered_columns[4].key, cell(detail))
             self.details[key] = detail
             if table.cursor_row == index:
                 self.query_one("#batch-detail", Static).update(pairs((f"{key}: ", "bold"), detail))

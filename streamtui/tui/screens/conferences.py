@@ -29,6 +29,7 @@ PAGE_SIZE = 1000
 class ConferencesScreen(ModalScreen[str | StreamTuiError | None]):
     """Returns the chosen conference SID, the error that stopped the listing, or None."""
 
+    CSS_PATH = "conferences.tcss"
     BINDINGS = [
         Binding("escape", "close", "Close / cancel"),
         Binding("ctrl+r", "refresh", "Refresh"),

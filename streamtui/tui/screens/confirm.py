@@ -31,6 +31,7 @@ def _row(title: str, value: str, label: str, note: str = "") -> Content:
 class ConfirmStopScreen(ModalScreen[bool]):
     """Returns True to stop, False to cancel."""
 
+    CSS_PATH = "confirm.tcss"
     BINDINGS = [
         Binding("y", "confirm", "Yes, stop it"),
         Binding("n", "cancel", "No"),

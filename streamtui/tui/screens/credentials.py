@@ -25,6 +25,7 @@ from streamtui.validation import validate_project_id, validate_space, validate_t
 class CredentialsScreen(ModalScreen[bool]):
     """Returns True when the credentials changed."""
 
+    CSS_PATH = "credentials.tcss"
     BINDINGS = [Binding("escape", "close", "Close")]
 
     def __init__(self, session: Session) -> None:

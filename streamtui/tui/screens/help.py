@@ -38,6 +38,7 @@ def binding_rows(screen: Screen[object]) -> list[tuple[str, str]]:
 
 
 class HelpScreen(ModalScreen[None]):
+    CSS_PATH = "help.tcss"
     BINDINGS = [Binding("escape,f1,q", "close", "Close")]
 
     def __init__(self, rows: list[tuple[str, str]]) -> None:

@@ -24,6 +24,7 @@ def _local(value: object) -> str:
 
 
 class HistoryScreen(ModalScreen[None]):
+    CSS_PATH = "history.tcss"
     BINDINGS = [Binding("escape,q", "close", "Close")]
 
     def __init__(self, log: HistoryLog, *, limit: int = 500) -> None:

@@ -14,6 +14,7 @@ from streamtui.tui.text import pairs
 class LabelScreen(ModalScreen[str | None]):
     """Returns the label typed (trimmed, non-empty), or None on escape."""
 
+    CSS_PATH = "label.tcss"
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel")]
 
     def __init__(self, what: str, value: str, *, suggestion: str = "") -> None:

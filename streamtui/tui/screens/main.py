@@ -27,7 +27,6 @@ from streamtui.session import KINDS, Session
 from streamtui.target import StopTarget
 from streamtui.tui.text import pairs, plain
 from streamtui.tui.widgets.header import SessionBar
-from streamtui.tui.widgets.panels import ErrorPanel, ProgressPanel, ResultPanel
 from streamtui.tui.widgets.target_field import TargetField
 from streamtui.validation import (
     validate_account_sid,
@@ -37,6 +36,7 @@ from streamtui.validation import (
 
 if TYPE_CHECKING:
     from streamtui.api import RetryEvent
+    from streamtui.tui.widgets.panels import ErrorPanel, ProgressPanel, ResultPanel
 
 
 def _stream_value(value: str) -> str:
@@ -95,9 +95,6 @@ class MainScreen(Screen[None]):
             yield TargetField("stream", self.prefill.stream)
         with ContentSwitcher(initial="welcome", id="panels"):
             yield Static(self._welcome(), id="welcome")
-            yield ProgressPanel(id="progress")
-            yield ResultPanel(id="result")
-            yield ErrorPanel(id="error")
             yield Static("", id="notice")
         yield Footer()
 
@@ -152,6 +149,32 @@ class MainScreen(Screen[None]):
 
     def field(self, kind: str) -> TargetField:
         return self.query_one(f"#field-{kind}", TargetField)
+
+    async def panels(self) -> tuple[ProgressPanel, ResultPanel, ErrorPanel]:
+        """The progress, result and error panels, mounted on first use: the first paint is
+        faster without them."""
+        from streamtui.tui.widgets.panels import ErrorPanel, ProgressPanel, ResultPanel
+
+        switcher = self.query_one("#panels", ContentSwitcher)
+        if not switcher.query_children(ProgressPanel):
+            panels = (
+                ProgressPanel(id="progress"),
+                ResultPanel(id="result"),
+                ErrorPanel(id="error"),
+            )
+            for panel in panels:
+                panel.display = False  # the switcher shows one child at a time
+            await switcher.mount(*panels)
+        return (
+            switcher.query_one(ProgressPanel),
+            switcher.query_one(ResultPanel),
+            switcher.query_one(ErrorPanel),
+        )
+
+    async def show_error(self, error: StreamTuiError, target: StopTarget | None) -> None:
+        _, _, panel = await self.panels()
+        panel.show(error, target=target, host=self.session.where())
+        self.show_panel("error")
 
     def show_panel(self, name: str) -> None:
         self.query_one("#panels", ContentSwitcher).current = name
@@ -273,7 +296,7 @@ class MainScreen(Screen[None]):
 
         self.in_flight = True
         self.last_target = target
-        progress = self.query_one(ProgressPanel)
+        progress, result_panel, _ = await self.panels()
         name = target.stream_label or target.stream.value
         progress.start(f"Stopping {name} on {self.session.where()}…")
         self.show_panel("progress")
@@ -293,13 +316,12 @@ class MainScreen(Screen[None]):
             ) as client:
                 result = await client.stop_stream(target.account, target.conference, target.stream)
             outcome = result
-            self.query_one(ResultPanel).result = result
+            result_panel.result = result
             self.show_panel("result")
             self.query_one("#result-fields").focus()
         except StreamTuiError as exc:
             outcome = exc
-            self.query_one(ErrorPanel).show(exc, target=target, host=self.session.where())
-            self.show_panel("error")
+            await self.show_error(exc, target)
         except asyncio.CancelledError:
             outcome = "cancelled"
             self.query_one("#notice", Static).update(
@@ -328,7 +350,7 @@ class MainScreen(Screen[None]):
                 self.session.remember(target)
 
     def _on_retry(self, event: RetryEvent) -> None:
-        self.query_one(ProgressPanel).attempt = (
+        cast("ProgressPanel", self.query_one("#progress")).attempt = (
             f"attempt {event.next_attempt} of {event.attempts} in {event.delay:.1f} s "
             f"(last: {event.reason[:60]})"
         )
@@ -473,8 +495,7 @@ class MainScreen(Screen[None]):
 
         def chosen(result: str | StreamTuiError | None) -> None:
             if isinstance(result, StreamTuiError):
-                self.query_one(ErrorPanel).show(result, target=None, host=self.session.where())
-                self.show_panel("error")
+                self.call_later(self.show_error, result, None)
             elif result:
                 self.field("conference").value = result
                 self.field("stream").input.focus()

@@ -12,6 +12,7 @@ from typing import Generic, TypeVar
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -20,7 +21,7 @@ from streamtui.fuzzy import FuzzyIndex
 from streamtui.tui.text import pairs, plain
 
 T = TypeVar("T")
-SHOWN = 200  # rows rendered at once; the filter narrows the rest
+SHOWN = 50  # rows in the list at once (a screen shows ~20); typing narrows the rest
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class PickerItem(Generic[T]):
 class PickerScreen(ModalScreen[T | None], Generic[T]):
     """Returns the chosen item's value, or None when dismissed."""
 
+    CSS_PATH = "picker.tcss"
     BINDINGS = [
         Binding("escape", "dismiss_none", "Close"),
         Binding("down", "cursor_down", "Down", show=False),
@@ -57,6 +59,7 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
             self.items, key=lambda item: item.search_text, recency=lambda item: item.recency
         )
         self.shown: list[PickerItem[T]] = []
+        self._prompts: dict[int, Content] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-dialog"):
@@ -80,26 +83,27 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
         self.refilter(event.value)
 
     def refilter(self, query: str) -> None:
-        matches = self.index.filter(query)
+        matches = self.index.filter(query, limit=SHOWN + 1)
         self.shown = matches[:SHOWN]
         options = self.query_one("#picker-options", OptionList)
-        options.clear_options()
-        options.add_options(
-            [
-                Option(
-                    pairs((item.label or "(no label)", "bold"), ("  ", ""), (item.detail, "dim"))
-                )
-                for item in self.shown
-            ]
-        )
+        options.set_options([Option(self._prompt(item)) for item in self.shown])
         if self.shown:
             options.highlighted = 0
         count = self.query_one("#picker-count", Static)
         if not self.items:
             count.update(plain(self.empty, "italic"))
+        elif len(matches) > SHOWN:
+            count.update(plain(f"first {SHOWN} matches of {len(self.items)} · type more", "dim"))
         else:
-            more = f" (first {SHOWN} shown)" if len(matches) > SHOWN else ""
-            count.update(plain(f"{len(matches)} of {len(self.items)}{more}", "dim"))
+            count.update(plain(f"{len(matches)} of {len(self.items)}", "dim"))
+
+    def _prompt(self, item: PickerItem[T]) -> Content:
+        """Built once per item (cleaning and styling 10,000 labels per keystroke is not free)."""
+        prompt = self._prompts.get(id(item))
+        if prompt is None:
+            prompt = pairs((item.label or "(no label)", "bold"), ("  ", ""), (item.detail, "dim"))
+            self._prompts[id(item)] = prompt
+        return prompt
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -118,9 +118,7 @@ class ProgressPanel(Static):
     def _tick(self) -> None:
         self._frame = (self._frame + 1) % len(SPINNER)
         elapsed = time.monotonic() - self.started
-        lines = pairs(
-            (f"{SPINNER[self._frame]} ", "bold"), (self.what, ""), (f"  {elapsed:4.1f} s", "bold")
-        )
+        lines = pairs((f"{SPINNER[self._frame]} {elapsed:4.1f} s  ", "bold"), (self.what, ""))
         extra = [pairs((self.attempt, "yellow"))] if self.attempt else []
         footer = pairs(
             ("escape", "bold"), (" cancels (a request already sent may still take effect)", "dim")

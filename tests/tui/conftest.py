@@ -1,0 +1,231 @@
+"""Fixtures for the TUI tests: a demo-like session on a fixed-clock emulator, an app factory, and
+helpers to drive and read the app the way a user at an 80x24 terminal would.
+
+Every test gets its own emulator (loopback, latency 0 unless the test sets it), its own config and
+state folder under tmp_path, and the demo token in memory: no keyring, no user files.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
+
+from streamtui.api import RetryPolicy
+from streamtui.config import Profile, save_profile
+from streamtui.demo import NoKeyring, seed_demo_config
+from streamtui.emulator import (
+    DEMO_ACCOUNT_SID,
+    DEMO_API_TOKEN,
+    DEMO_PROJECT_ID,
+    DEMO_SPACE,
+    Emulator,
+    RecordedRequest,
+)
+from streamtui.secret import Secret
+from streamtui.session import Session
+from streamtui.tui.app import StreamTuiApp
+from streamtui.tui.screens.main import Prefill
+
+SIZE = (80, 24)
+FIXED_NOW = datetime(2025, 3, 4, 11, 0, 0, tzinfo=UTC)
+API = "/api/laml/2010-04-01"
+
+
+def fixed_clock() -> datetime:
+    return FIXED_NOW
+
+
+@pytest.fixture(autouse=True)
+def quick_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Backoff between retries is a fixed 50 ms (the schedule itself is unit-tested elsewhere);
+    Retry-After is still honoured as sent."""
+    monkeypatch.setattr(RetryPolicy, "backoff", lambda self, retry_number: 0.05)
+
+
+@pytest.fixture
+def emu() -> Iterator[Emulator]:
+    """A fresh emulator with the demo data, a frozen clock and no latency."""
+    with Emulator(clock=fixed_clock) as emulator:
+        yield emulator
+        assert not emulator.errors, "emulator internal errors:\n" + "\n".join(emulator.errors)
+
+
+def build_session(
+    root: Path,
+    base_url: str,
+    *,
+    token: str = DEMO_API_TOKEN,
+    production: bool = False,
+    demo: bool = True,
+    state_dir: Path | None = None,
+) -> Session:
+    """What `demo_session()` builds, in `root`, pointed at `base_url`."""
+    root.mkdir(parents=True, exist_ok=True)
+    config_path = root / "config.toml"
+    seed_demo_config(config_path)
+    if production:
+        save_profile(
+            config_path,
+            Profile(name="prod", space=DEMO_SPACE, project_id=DEMO_PROJECT_ID, production=True),
+            make_default=True,
+        )
+    session = Session.open(
+        config_path=config_path,
+        state_dir=state_dir if state_dir is not None else root / "state",
+        base_url=base_url,
+        env={},
+    )
+    session.demo = demo
+    session.session_token = Secret(token)
+    session.store = NoKeyring()  # type: ignore[assignment]
+    return session
+
+
+SessionFactory = Callable[..., Session]
+AppFactory = Callable[..., StreamTuiApp]
+
+
+@pytest.fixture
+def make_session(tmp_path: Path, emu: Emulator) -> SessionFactory:
+    counter = iter(range(1000))
+
+    def factory(**kwargs: Any) -> Session:
+        base_url = kwargs.pop("base_url", None) or emu.base_url
+        return build_session(tmp_path / f"s{next(counter)}", base_url, **kwargs)
+
+    return factory
+
+
+@pytest.fixture
+def session(make_session: SessionFactory) -> Session:
+    return make_session()
+
+
+@pytest.fixture
+def make_app(session: Session) -> AppFactory:
+    """`make_app(Prefill(...), timeout=..., session=...)`: the app as `streamtui --demo` runs it."""
+
+    def factory(
+        prefill: Prefill | None = None, *, timeout: float = 30.0, session: Session = session
+    ) -> StreamTuiApp:
+        return StreamTuiApp(session, prefill or Prefill(), timeout=timeout)
+
+    return factory
+
+
+# -- driving ----------------------------------------------------------------------------------
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let messages, callbacks and every worker run to their end."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def wait_until(
+    pilot: Pilot[Any], predicate: Callable[[], bool], *, timeout: float = 10.0, what: str = ""
+) -> None:
+    """Poll (letting the app run) until `predicate()` holds; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what or predicate}")
+        await pilot.pause(0.02)
+
+
+async def type_text(pilot: Pilot[Any], text: str) -> None:
+    """Type character by character, as a user would."""
+    await pilot.press(*text)
+
+
+async def paste(pilot: Pilot[Any], text: str) -> None:
+    """A terminal's bracketed paste: the app forwards it to the focused widget."""
+    pilot.app.post_message(events.Paste(text))
+    await pilot.pause()
+
+
+def freeze_cursors(app: StreamTuiApp) -> None:
+    """No blinking cursor in snapshots: every input of every screen stops blinking."""
+    for screen in app.screen_stack:
+        for widget in screen.query(Input):
+            widget.cursor_blink = False
+        for area in screen.query(TextArea):
+            area.cursor_blink = False
+
+
+def screen_lines(app: StreamTuiApp) -> list[str]:
+    """The text of the top screen as it is drawn, one string per terminal row."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def screen_text(app: StreamTuiApp) -> str:
+    return "\n".join(screen_lines(app))
+
+
+def svg_text(app: StreamTuiApp) -> str:
+    """Everything on screen (all layers) as the terminal shows it, via a recording console."""
+    width, height = app.size
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
+    )
+    console.print(
+        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    )
+    return console.export_text(styles=False)
+
+
+# -- the emulator's side ----------------------------------------------------------------------
+
+
+def stop_requests(emu: Emulator) -> list[RecordedRequest]:
+    return [r for r in emu.requests if r.method == "POST" and "/Streams/" in r.path]
+
+
+def stop_path(conference: str, stream: str, account: str = DEMO_ACCOUNT_SID) -> str:
+    return f"{API}/Accounts/{account}/Conferences/{conference}/Streams/{stream}"
+
+
+
+# -- reading the app --------------------------------------------------------------------------
+
+
+def current_panel(app: StreamTuiApp) -> str | None:
+    from textual.widgets import ContentSwitcher
+
+    return app.main.query_one("#panels", ContentSwitcher).current
+
+
+def notifications(app: StreamTuiApp) -> list[str]:
+    """The messages of the toasts raised so far (still listed while they show)."""
+    return [n.message for n in app._notifications]
+
+
+def static_text(app: StreamTuiApp, selector: str) -> str:
+    """The plain text of a Static anywhere on the top screen (or the main screen)."""
+    from textual.css.query import NoMatches
+    from textual.widgets import Static
+
+    try:
+        widget = app.screen.query_one(selector, Static)
+    except NoMatches:
+        widget = app.main.query_one(selector, Static)
+    return str(widget.visual)

@@ -1,0 +1,340 @@
+"""The stop flow driven by keys: fields, ctrl+s, the confirmation, y/n/escape, and what was sent."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from streamtui.emulator import (
+    DEMO_ACCOUNT_SID,
+    DEMO_CONFERENCE_SID,
+    DEMO_HOSTILE_STREAM_NAME,
+    DEMO_HOSTILE_STREAM_SID,
+    DEMO_PROJECT_ID,
+    DEMO_STREAM_NAME,
+    DEMO_STREAM_SID,
+    Emulator,
+    Fault,
+)
+from streamtui.models import STREAM_FIELDS
+from streamtui.session import Session
+from streamtui.tui.screens.confirm import ConfirmStopScreen
+from streamtui.tui.screens.main import MainScreen, Prefill
+from streamtui.tui.widgets.panels import ProgressPanel, ResultPanel
+from streamtui.tui.widgets.target_field import TargetField
+from tests.tui.conftest import (
+    SIZE,
+    AppFactory,
+    current_panel,
+    notifications,
+    screen_lines,
+    screen_text,
+    settle,
+    static_text,
+    stop_path,
+    stop_requests,
+    svg_text,
+    type_text,
+    wait_until,
+)
+
+FULL = Prefill("", DEMO_CONFERENCE_SID, DEMO_STREAM_SID)
+
+
+async def test_typed_fields_confirm_then_y_sends_exactly_one_post(
+    make_app: AppFactory, emu: Emulator, session: Session
+) -> None:
+    app = make_app(Prefill(conference=DEMO_CONFERENCE_SID))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.focused is not None and app.focused.id == "input-stream"
+        await type_text(pilot, DEMO_STREAM_SID)
+        assert app.main.field("stream").note == "“Transcriber feed”"
+
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmStopScreen)
+        assert app.focused is not None and app.focused.id == "cancel"
+        text = screen_text(app)
+        for shown in (
+            "Stop this stream?",
+            session.where(),
+            DEMO_PROJECT_ID,
+            "(the project ID)",  # the empty account is the project ID, and says so
+            "“Demo project”",
+            DEMO_CONFERENCE_SID,
+            "“Support bridge — EU”",
+            DEMO_STREAM_SID,
+            "(by SID)",
+            "“Transcriber feed”",
+        ):
+            assert shown in text, shown
+        assert "demo emulator 127.0.0.1:" in text
+        assert emu.requests == []  # nothing is sent before the confirmation
+
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        sent = stop_requests(emu)
+        assert len(sent) == 1
+        assert len(emu.requests) == 1
+        assert sent[0].path == stop_path(DEMO_CONFERENCE_SID, DEMO_STREAM_SID)
+        assert sent[0].form == {"Status": "stopped"}
+        assert current_panel(app) == "result"
+        result = app.main.query_one(ResultPanel).result
+        assert result is not None
+        assert (result.sid, result.name, result.status) == (
+            DEMO_STREAM_SID,
+            DEMO_STREAM_NAME,
+            "stopped",
+        )
+        text = screen_text(app)
+        assert "✔ Stream stopped" in text
+        for name in STREAM_FIELDS:
+            assert re.search(rf"^\s*▶?\s*{name}\s", text, re.M), name
+        assert re.search(r"status\s+stopped", text)
+        assert re.search(rf"name\s+{DEMO_STREAM_NAME}", text)
+        assert "Tue, 04 Mar 2025 11:00:00 GMT" in text  # the emulator's frozen clock
+    assert emu.get_stream(DEMO_ACCOUNT_SID, DEMO_CONFERENCE_SID, DEMO_STREAM_SID).status == (
+        "stopped"
+    )
+    [record] = session.history.read()
+    assert record["outcome"] == "stopped"
+    assert record["stream"] == DEMO_STREAM_SID
+
+
+@pytest.mark.parametrize("key", ["n", "escape"])
+async def test_n_and_escape_cancel_and_send_nothing(
+    make_app: AppFactory, emu: Emulator, session: Session, key: str
+) -> None:
+    app = make_app(FULL)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmStopScreen)
+        await pilot.press(key)
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert len(app.screen_stack) == 1
+        assert "Cancelled: nothing was sent." in notifications(app)
+        assert current_panel(app) == "welcome"
+        assert not app.main.in_flight
+    assert emu.requests == []
+    assert session.history.read() == []
+    assert emu.get_stream(DEMO_ACCOUNT_SID, DEMO_CONFERENCE_SID, DEMO_STREAM_SID).status == (
+        "in-progress"
+    )
+
+
+async def test_stream_by_name_is_sent_url_encoded(make_app: AppFactory, emu: Emulator) -> None:
+    emu.add_stream(DEMO_ACCOUNT_SID, DEMO_CONFERENCE_SID, name="night shift: feed #2 ü")
+    app = make_app(Prefill(conference=DEMO_CONFERENCE_SID))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "night shift: feed 2 ü")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "(by name)" in screen_text(app)
+        await pilot.press("y")
+        await settle(pilot)
+        # No such name (the real one has a '#', which a name may not): a 404, not a crash.
+        assert current_panel(app) == "error"
+    [sent] = stop_requests(emu)
+    assert sent.path == stop_path(DEMO_CONFERENCE_SID, "night%20shift%3A%20feed%202%20%C3%BC")
+
+
+@pytest.mark.parametrize(
+    ("prefill", "bad", "message"),
+    [
+        (Prefill("", "not-a-conference", DEMO_STREAM_SID), "conference", "Conference"),
+        (Prefill("", DEMO_CONFERENCE_SID, "feeds/transcriber"), "stream", "neither a SID"),
+        (Prefill("", DEMO_CONFERENCE_SID, ""), "stream", "Stream is empty"),
+        (Prefill("12345", DEMO_CONFERENCE_SID, DEMO_STREAM_SID), "account", "Account"),
+    ],
+    ids=["conference-sid", "stream-with-slash", "empty-stream", "account-sid"],
+)
+async def test_invalid_fields_are_marked_inline_and_nothing_is_sent(
+    make_app: AppFactory, emu: Emulator, prefill: Prefill, bad: str, message: str
+) -> None:
+    app = make_app(prefill)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # Start from another field, so moving the focus to the bad one is visible.
+        other = "account" if bad != "account" else "stream"
+        app.main.field(other).input.focus()
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert len(app.screen_stack) == 1  # no confirmation
+        fields = {kind: app.main.field(kind) for kind in ("account", "conference", "stream")}
+        assert [k for k, f in fields.items() if f.invalid] == [bad]
+        assert fields[bad].has_class("-invalid")
+        assert fields[bad].note == "✘ invalid"
+        assert app.focused is fields[bad].input
+        assert current_panel(app) == "notice"
+        notice = static_text(app, "#notice")
+        assert notice.startswith("✘ Not sent.")
+        assert message in notice
+        assert "✘ Not sent." in screen_text(app)
+
+        # Editing the bad field clears the mark.
+        await pilot.press("backspace")
+        assert not fields[bad].invalid
+    assert emu.requests == []
+
+
+async def test_pasted_sid_with_quotes_and_spaces_is_accepted(
+    make_app: AppFactory, emu: Emulator
+) -> None:
+    app = make_app(Prefill(conference=DEMO_CONFERENCE_SID))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, f' "{DEMO_STREAM_SID.upper()}" ')
+        await pilot.press("ctrl+s", "y")
+        await settle(pilot)
+        assert current_panel(app) == "result"
+    [sent] = stop_requests(emu)
+    assert sent.path == stop_path(DEMO_CONFERENCE_SID, DEMO_STREAM_SID)
+
+
+async def test_hostile_stream_name_is_shown_inert(make_app: AppFactory, emu: Emulator) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await pilot.pause()
+        await type_text(pilot, "hostile")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.main.field("stream").value == DEMO_HOSTILE_STREAM_SID
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmStopScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert current_panel(app) == "result"
+        result = app.main.query_one(ResultPanel).result
+        assert result is not None and result.name == DEMO_HOSTILE_STREAM_NAME
+
+        svg = app.export_screenshot()
+        for text in (screen_text(app), svg_text(app), svg):
+            for bad in ("\x1b", "\x07", "\r", "\x9b", "\x9d"):
+                assert bad not in text
+        text = screen_text(app)
+        # The markup is shown literally, not interpreted (which would hide the brackets).
+        assert "[bold red]PWNED[/]" in text
+        assert "[link=https://evil.example]x[/link]" in text
+        assert "[bold red]PWNED[/]" in svg
+        # Nothing on screen became a link or took the red the name asked for.
+        for strip in app.screen._compositor.render_strips():
+            for segment in strip:
+                style = segment.style
+                if style is not None and "PWNED" in segment.text:
+                    assert not style.link
+                    assert not (style.color and style.color.name == "red" and style.bold)
+                if style is not None:
+                    assert not style.link
+    assert len(stop_requests(emu)) == 1
+
+
+async def test_escape_cancels_the_stop_in_flight(
+    make_app: AppFactory, emu: Emulator, session: Session
+) -> None:
+    emu.faults.set_latency(1.0)
+    app = make_app(FULL)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+s", "y")
+        await wait_until(pilot, lambda: len(emu.requests) == 1, what="the request to arrive")
+        assert app.main.in_flight
+        assert current_panel(app) == "progress"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not app.main.in_flight
+        assert current_panel(app) == "notice"
+        notice = static_text(app, "#notice")
+        assert notice.startswith("Cancelled.")
+        assert "stopping again is harmless" in notice
+        assert "Cancelled." in screen_text(app)
+        assert len(app.screen_stack) == 1
+    [record] = session.history.read()
+    assert record["outcome"] == "cancelled"
+    assert len(emu.requests) == 1
+
+
+async def test_second_ctrl_s_in_flight_does_no_harm(make_app: AppFactory, emu: Emulator) -> None:
+    emu.faults.set_latency(0.8)
+    app = make_app(FULL)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+s", "y")
+        await wait_until(pilot, lambda: app.main.in_flight, what="the stop to start")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert len(app.screen_stack) == 1  # no second confirmation
+        assert any("already in flight" in message for message in notifications(app))
+        await pilot.press("y")  # a stray y does nothing either
+        await settle(pilot)
+        assert current_panel(app) == "result"
+        assert len(app.screen_stack) == 1
+    assert len(stop_requests(emu)) == 1
+
+
+async def test_progress_shows_elapsed_time_and_the_retry_after_a_503(
+    make_app: AppFactory, emu: Emulator
+) -> None:
+    emu.faults.set_latency(0.6)
+    emu.faults.queue(Fault.status(503))
+    app = make_app(FULL)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+s", "y")
+        await wait_until(pilot, lambda: app.main.in_flight, what="the stop to start")
+        text = screen_text(app)
+        assert "Stopping Transcriber feed on demo emulator 127.0.0.1:" in text
+        assert "escape cancels" in text
+        progress = app.main.query_one(ProgressPanel)
+        await wait_until(pilot, lambda: bool(progress.attempt), what="the retry")
+        await pilot.pause(0.15)  # one tick of the progress timer
+        lines = screen_lines(app)
+        [timing] = [line for line in lines if "Stopping" in line]
+        assert re.search(r"\b\d+\.\d s\b", timing)
+        seconds = float(re.findall(r"(\d+\.\d) s\b", timing)[-1])
+        assert seconds >= 0.6  # the first attempt's latency has passed
+        [attempt] = [line for line in lines if "attempt" in line]
+        assert "attempt 2 of 3" in attempt
+        assert "503" in attempt or "Service Unavailable" in attempt
+        await settle(pilot)
+        assert current_panel(app) == "result"
+    assert [r.response_status for r in stop_requests(emu)] == [503, 200]
+
+
+async def test_ctrl_c_does_not_quit_and_ctrl_q_does(make_app: AppFactory) -> None:
+    app = make_app(FULL)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert app.is_running
+        app.main.query_one("#result-fields").focus()  # outside an input too
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert app.is_running
+        assert not app._exit
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app._exit
+    assert not app.is_running
+    assert app.return_code == 0
+
+
+async def test_prefilled_targets_focus_the_first_empty_field(make_app: AppFactory) -> None:
+    app = make_app(Prefill(stream=DEMO_STREAM_SID))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.focused is app.main.field("conference").input
+        assert isinstance(app.main.field("conference"), TargetField)
+        note = app.main.field("account").note
+        assert note == f"= project ID {DEMO_PROJECT_ID[:8]}…"
