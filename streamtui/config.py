@@ -16,6 +16,7 @@ file are lost the first time streamtui saves it.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -102,9 +103,11 @@ def default_confirm(production: bool) -> Confirm:
     return "strict" if production else "simple"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
-    """A SID the user labelled; `parent` is a conference's account or a stream's conference."""
+    """A SID the user labelled; `parent` is a conference's account or a stream's conference.
+
+    Slotted: a config may hold 10,000 of them, and the TUI keeps them all in memory."""
 
     kind: Kind
     sid: str
@@ -112,7 +115,7 @@ class Entry:
     parent: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SavedTarget:
     """A named (account, conference, stream) triple, saved as `[[targets]]`."""
 
@@ -477,7 +480,8 @@ def _parse_entries(raw: Mapping[str, Any], kind: Kind) -> list[Entry]:
                 f"{scope}: keep one of the two blocks.",
             )
         seen[identity] = index
-        entries.append(Entry(kind, sid, _label(table, at), parent))
+        # Many entries share a parent: one string object for all of them.
+        entries.append(Entry(kind, sid, _label(table, at), sys.intern(parent) if parent else None))
     return entries
 
 

@@ -7,7 +7,9 @@ state folder under tmp_path, and the demo token in memory: no keyring, no user f
 
 from __future__ import annotations
 
+import html
 import io
+import re
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -173,6 +175,27 @@ def screen_lines(app: StreamTuiApp) -> list[str]:
 
 def screen_text(app: StreamTuiApp) -> str:
     return "\n".join(screen_lines(app))
+
+
+_SVG_TEXT = re.compile(
+    r'<text [^>]*x="([0-9.]+)"[^>]*clip-path="url\(#terminal-(?:\d+-)?line-(\d+)\)"[^>]*>(.*?)</text>',
+    re.S,
+)
+
+
+def svg_lines(svg: str, char_width: float = 12.2) -> list[str]:
+    """The rows of an exported SVG screenshot as text (Rich writes one <text> per run)."""
+    rows: dict[int, dict[int, str]] = {}
+    for x, line, text in _SVG_TEXT.findall(svg):
+        rows.setdefault(int(line), {})[round(float(x) / char_width)] = html.unescape(text)
+    lines = []
+    for number in sorted(rows):
+        chars: list[str] = []
+        for column, text in sorted(rows[number].items()):
+            chars.extend(" " * (column - len(chars)))
+            chars[column : column + len(text)] = text
+        lines.append("".join(chars).replace("\xa0", " "))
+    return lines
 
 
 def svg_text(app: StreamTuiApp) -> str:
