@@ -39,6 +39,9 @@ USER_AGENT = f"streamtui/{__version__}"
 DEFAULT_TIMEOUT = 30.0
 RETRYABLE_STATUS = frozenset({429}) | frozenset(range(500, 600))
 MAX_PAGE_SIZE = 1000
+# Before a request is sent it yields a few event-loop turns (see SignalWireClient._call), so that
+# responses already read off the wire are handled first.
+_SETTLE_TURNS = 4
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,9 @@ class RetryPolicy:
     attempts: int = 3
     backoff_base: float = 0.5
     backoff_max: float = 8.0
+    # A 429 with Retry-After says exactly when to come back; a batch that shares one backoff
+    # lets 429s take more attempts than other failures (the deadline still bounds them).
+    rate_limited_attempts: int | None = None
 
     def backoff(self, retry_number: int) -> float:
         exponent = min(max(retry_number - 1, 0), 64)  # 2**1100 does not fit in a float
@@ -347,9 +353,12 @@ class _ClientBase:
         """One logical call: attempts, backoff, Retry-After and the deadline, all in one place."""
         deadline = time.monotonic() + budget
         attempts = max(1, self.retry.attempts)
+        limited_cap = self.retry.rate_limited_attempts
         last: ApiError | NetworkError | None = None
         expired = False
-        for attempt in range(1, attempts + 1):
+        attempt = failures = limited = 0
+        while True:
+            attempt += 1
             if (held := self.gate.remaining()) >= deadline - time.monotonic():
                 if last is None:  # another request sharing the gate was told to wait that long
                     last = RateLimitedError(
@@ -394,7 +403,14 @@ class _ClientBase:
                 if isinstance(last, RateLimitedError) and pause is not None:
                     self.gate.hold_for(pause)  # even when this call gives up: others must wait
             told = pause is not None
-            if attempt == attempts:
+            if isinstance(last, RateLimitedError):
+                limited += 1
+            else:
+                failures += 1
+            if limited_cap is None:
+                if attempt >= attempts:
+                    break
+            elif failures >= attempts or limited >= max(limited_cap, attempts):
                 break
             if pause is None:
                 pause = self.retry.backoff(attempt)
@@ -405,7 +421,8 @@ class _ClientBase:
             if isinstance(last, RateLimitedError):
                 self.gate.hold_for(pause)  # every request sharing the gate waits too
             if self.on_retry is not None:
-                self.on_retry(RetryEvent(attempt + 1, attempts, pause, str(last)))
+                shown = attempts if limited_cap is None else max(limited_cap, attempts)
+                self.on_retry(RetryEvent(attempt + 1, shown, pause, str(last)))
             if not isinstance(last, RateLimitedError):
                 yield _Wait(pause)
         raise self._final(last, budget, deadline, expired=expired)
@@ -549,14 +566,21 @@ class SignalWireClient(_ClientBase):
                 await asyncio.sleep(step.seconds)
                 outcome = None
                 continue
+            send_by = time.monotonic() + step.timeout
+            # Let responses that have already arrived for other requests sharing the gate be
+            # read first: one may be a 429 whose Retry-After must hold this request too.
+            for _ in range(_SETTLE_TURNS):
+                await asyncio.sleep(0)
+            await self.gate.wait()
+            remaining = send_by - time.monotonic()
             try:
                 # The transport's own timeouts are per operation (connect, each read): only
                 # wait_for bounds the whole exchange, a server trickling bytes included.
                 outcome = await asyncio.wait_for(
                     self._http.request(
-                        method, path, data=data, params=params, timeout=httpx.Timeout(step.timeout)
+                        method, path, data=data, params=params, timeout=httpx.Timeout(remaining)
                     ),
-                    step.timeout,
+                    remaining,
                 )
             except (TimeoutError, httpx.TransportError) as exc:
                 outcome = exc

@@ -12,12 +12,14 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from streamtui.api import SignalWireClient
+from streamtui.api import RetryPolicy, SignalWireClient
 from streamtui.errors import DeadlineExceeded, StreamTuiError
 from streamtui.models import ConferenceStream
 from streamtui.target import StopTarget
 
 DEFAULT_CONCURRENCY = 4
+# A batch shares one backoff; a 429 (come back after Retry-After) may be retried this often.
+BATCH_RETRY = RetryPolicy(rate_limited_attempts=20)
 MAX_CONCURRENCY = 16
 
 QUEUED, STOPPING, STOPPED, FAILED, CANCELLED = (

@@ -13,7 +13,14 @@ import json
 import sys
 import time
 
-from streamtui.batch import DEFAULT_CONCURRENCY, STOPPED, Batch, BatchItem, worst_exit_code
+from streamtui.batch import (
+    BATCH_RETRY,
+    DEFAULT_CONCURRENCY,
+    STOPPED,
+    Batch,
+    BatchItem,
+    worst_exit_code,
+)
 from streamtui.cli.output import error_lines
 from streamtui.credentials import Credentials
 from streamtui.errors import ApiError
@@ -78,6 +85,7 @@ def run_batch(args: argparse.Namespace, creds: Credentials, targets: list[StopTa
             base_url=creds.base_url,
             project_id=creds.project_id,
             token=creds.token.reveal(),
+            retry=BATCH_RETRY,
             timeout=args.timeout,
         ) as client:
             return await batch.run(client)

@@ -304,7 +304,10 @@ class FaultPlan:
         self._rate_retry_after: str | None = "1"
         self._stop_count = 0
         self._not_before: dict[str, float] = {}
+        self._sent_at: dict[str, float] = {}
+        self._path_not_before: dict[tuple[str, str], float] = {}
         self._violations = 0
+        self._crossed = 0
         self._rate_limited_sent = 0
         self._injected = 0
 
@@ -352,6 +355,13 @@ class FaultPlan:
             return self._violations
 
     @property
+    def crossed_in_flight(self) -> int:
+        """Stop requests that reached us within IN_FLIGHT_GRACE of a 429 sent to the same user,
+        for another stream: already on their way, so not counted as violations."""
+        with self._lock:
+            return self._crossed
+
+    @property
     def rate_limited_sent(self) -> int:
         with self._lock:
             return self._rate_limited_sent
@@ -371,7 +381,10 @@ class FaultPlan:
             self._rate_retry_after = "1"
             self._stop_count = 0
             self._not_before.clear()
+            self._sent_at.clear()
+            self._path_not_before.clear()
             self._violations = 0
+            self._crossed = 0
             self._rate_limited_sent = 0
             self._injected = 0
 
@@ -383,6 +396,7 @@ class FaultPlan:
                 "rate_limit_every": self._rate_every,
                 "rate_limit_retry_after": self._rate_retry_after,
                 "retry_after_violations": self._violations,
+                "crossed_in_flight": self._crossed,
             }
 
     # --- used by the server --------------------------------------------------------------------
@@ -411,17 +425,33 @@ class FaultPlan:
         with self._lock:
             self._injected += 1
 
-    def check_arrival(self, username: str) -> bool:
-        """Record a stop request's arrival; True (and counted) if it ignored a Retry-After."""
+    # A client cannot obey a 429 it has not read yet: a request for another stream that reaches
+    # us this soon after the 429 left was sent before the client could have read it.
+    IN_FLIGHT_GRACE = 0.025
+
+    def check_arrival(self, username: str, path: str = "") -> bool:
+        """Record a stop request's arrival; True (and counted) if it ignored a Retry-After.
+
+        Two rules: the request that was answered 429 (same path) must never come back early;
+        any other request of the same user must not arrive early either, unless it crossed the
+        429 on the wire (within IN_FLIGHT_GRACE of it being sent), which is counted apart.
+        """
         now = self._monotonic()
         with self._lock:
+            path_not_before = self._path_not_before.get((username, path))
+            if path_not_before is not None and now < path_not_before:
+                self._violations += 1
+                return True
             not_before = self._not_before.get(username)
             if not_before is not None and now < not_before:
+                if now - self._sent_at.get(username, 0.0) <= self.IN_FLIGHT_GRACE:
+                    self._crossed += 1
+                    return False
                 self._violations += 1
                 return True
             return False
 
-    def note_retry_after(self, username: str, value: str, *, status: int) -> None:
+    def note_retry_after(self, username: str, value: str, *, status: int, path: str = "") -> None:
         """Remember when this user may next send a request, from a Retry-After we are sending."""
         delay = retry_after_delay(value, self._wall_clock)
         if delay is None:
@@ -433,3 +463,6 @@ class FaultPlan:
             if status == 429:
                 self._rate_limited_sent += 1
             self._not_before[username] = max(deadline, self._not_before.get(username, 0.0))
+            self._sent_at[username] = self._monotonic()
+            key = (username, path)
+            self._path_not_before[key] = max(deadline, self._path_not_before.get(key, 0.0))

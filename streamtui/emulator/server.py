@@ -192,7 +192,7 @@ class _Handler(BaseHTTPRequestHandler):
         credentials = api.parse_basic_auth(record.headers.get("authorization"))
         username = credentials[0] if credentials else ""
         if match is not None and match.kind == "stop":
-            emu.faults.check_arrival(username)
+            emu.faults.check_arrival(username, record.path)
         latency = emu.faults.latency
         if latency > 0:
             time.sleep(latency)
@@ -215,7 +215,9 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(response.delay)
         retry_after = response.header("Retry-After")
         if retry_after is not None:
-            emu.faults.note_retry_after(username, retry_after, status=response.status)
+            emu.faults.note_retry_after(
+                username, retry_after, status=response.status, path=record.path
+            )
         emu._finish(record, response, match.kind if match else "unknown")
         return response
 
@@ -477,6 +479,7 @@ class Emulator:
                 "in_flight": self._in_flight,
                 "max_in_flight": self._max_in_flight,
                 "retry_after_violations": self.faults.retry_after_violations,
+                "crossed_in_flight": self.faults.crossed_in_flight,
                 "rate_limited_sent": self.faults.rate_limited_sent,
                 "faults_injected": self.faults.injected,
                 "faults_pending": len(self.faults.pending),

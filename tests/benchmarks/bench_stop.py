@@ -51,16 +51,36 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp, Emulator() as emulator:
         baseline_script = Path(tmp) / "baseline.py"
         baseline_script.write_text(BASELINE)
-        env = {**os.environ, "STREAMTUI_BASE_URL": emulator.base_url,
-               "SIGNALWIRE_PROJECT_ID": DEMO_PROJECT_ID, "SIGNALWIRE_API_TOKEN": DEMO_API_TOKEN,
-               "STREAMTUI_STATE_DIR": tmp, "STREAMTUI_CONFIG": f"{tmp}/config.toml"}
-        path = (f"/api/laml/2010-04-01/Accounts/{DEMO_PROJECT_ID}/Conferences/"
-                f"{DEMO_CONFERENCE_SID}/Streams/{STREAM}")
+        env = {
+            **os.environ,
+            "STREAMTUI_BASE_URL": emulator.base_url,
+            "SIGNALWIRE_PROJECT_ID": DEMO_PROJECT_ID,
+            "SIGNALWIRE_API_TOKEN": DEMO_API_TOKEN,
+            "STREAMTUI_STATE_DIR": tmp,
+            "STREAMTUI_CONFIG": f"{tmp}/config.toml",
+        }
+        path = (
+            f"/api/laml/2010-04-01/Accounts/{DEMO_PROJECT_ID}/Conferences/"
+            f"{DEMO_CONFERENCE_SID}/Streams/{STREAM}"
+        )
         commands = {
-            "streamtui stop --json": [streamtui, "stop", "--conference", DEMO_CONFERENCE_SID,
-                                      "--stream", STREAM, "--json"],
-            "minimal httpx POST": [sys.executable, str(baseline_script), emulator.base_url,
-                                   DEMO_PROJECT_ID, DEMO_API_TOKEN, path],
+            "streamtui stop --json": [
+                streamtui,
+                "stop",
+                "--conference",
+                DEMO_CONFERENCE_SID,
+                "--stream",
+                STREAM,
+                "--json",
+            ],
+            "minimal httpx POST": [
+                sys.executable,
+                str(baseline_script),
+                emulator.base_url,
+                DEMO_PROJECT_ID,
+                DEMO_API_TOKEN,
+                path,
+            ],
         }
         times: dict[str, list[float]] = {name: [] for name in commands}
         for run in range(args.runs + 2):  # two warm-up rounds fill the page cache
@@ -72,7 +92,8 @@ def main() -> int:
                 done = subprocess.run(command, env=env, capture_output=True, text=True)
                 elapsed = time.perf_counter() - started
                 if done.returncode != 0 or '"status": "stopped"' not in done.stdout.replace(
-                        '"status":"stopped"', '"status": "stopped"'):
+                    '"status":"stopped"', '"status": "stopped"'
+                ):
                     print(f"{name} failed: {done.returncode} {done.stdout} {done.stderr}")
                     return 1
                 if run >= 2:

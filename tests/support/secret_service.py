@@ -9,6 +9,7 @@ Missing packages are a test *failure*, not a skip: CI must install gnome-keyring
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -40,15 +41,30 @@ class SecretService:
     def lock(self) -> None:
         """Lock every collection (what a screen lock or a timeout does to a real keyring)."""
         subprocess.run(
-            ["dbus-send", "--session", "--print-reply", f"--dest={SECRETS_NAME}",
-             "/org/freedesktop/secrets", "org.freedesktop.Secret.Service.Lock",
-             "array:objpath:/org/freedesktop/secrets/collection/login"],
-            env=self.env, check=True, capture_output=True, timeout=10)
+            [
+                "dbus-send",
+                "--session",
+                "--print-reply",
+                f"--dest={SECRETS_NAME}",
+                "/org/freedesktop/secrets",
+                "org.freedesktop.Secret.Service.Lock",
+                "array:objpath:/org/freedesktop/secrets/collection/login",
+            ],
+            env=self.env,
+            check=True,
+            capture_output=True,
+            timeout=10,
+        )
 
     def unlock(self) -> None:
-        subprocess.run(["gnome-keyring-daemon", "--unlock", "--replace", "--components=secrets"],
-                       input=PASSWORD.encode(), env=self.env, check=True,
-                       capture_output=True, timeout=10)
+        subprocess.run(
+            ["gnome-keyring-daemon", "--unlock", "--replace", "--components=secrets"],
+            input=PASSWORD.encode(),
+            env=self.env,
+            check=True,
+            capture_output=True,
+            timeout=10,
+        )
         self.keyring_pid = _wait_for_owner(self.env)
 
 
@@ -57,14 +73,26 @@ def _require(*programs: str) -> None:
     if missing:
         raise SecretServiceUnavailable(
             f"{', '.join(missing)} not found: install the Debian packages gnome-keyring and "
-            "dbus-x11 (the keyring tests need a real Secret Service; see README).")
+            "dbus-x11 (the keyring tests need a real Secret Service; see README)."
+        )
 
 
 def _owner_pid(env: Mapping[str, str]) -> int | None:
     out = subprocess.run(
-        ["dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus", "/",
-         "org.freedesktop.DBus.GetConnectionUnixProcessID", f"string:{SECRETS_NAME}"],
-        env=dict(env), capture_output=True, text=True, timeout=5)
+        [
+            "dbus-send",
+            "--session",
+            "--print-reply",
+            "--dest=org.freedesktop.DBus",
+            "/",
+            "org.freedesktop.DBus.GetConnectionUnixProcessID",
+            f"string:{SECRETS_NAME}",
+        ],
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        timeout=5,
+    )
     for line in out.stdout.splitlines():
         parts = line.split()
         if parts[:1] == ["uint32"]:
@@ -96,10 +124,8 @@ def _kill(pid: int) -> None:
         except (ProcessLookupError, FileNotFoundError):
             return
         time.sleep(0.05)
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 @contextmanager
@@ -110,17 +136,41 @@ def secret_service(*, unlocked: bool = True) -> Iterator[SecretService]:
     home, run = root / "home", root / "run"
     home.mkdir(mode=0o700)
     run.mkdir(mode=0o700)
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS",
-                        "PYTHON_KEYRING_BACKEND", "SIGNALWIRE_API_TOKEN", "SIGNALWIRE_TOKEN",
-                        "SIGNALWIRE_SPACE", "SIGNALWIRE_PROJECT_ID", "SIGNALWIRE_SPACE_URL",
-                        "STREAMTUI_CONFIG", "STREAMTUI_STATE_DIR", "STREAMTUI_BASE_URL"}}
-    env.update(HOME=str(home), XDG_RUNTIME_DIR=str(run),
-               XDG_DATA_HOME=str(home / ".local/share"), XDG_CONFIG_HOME=str(home / ".config"),
-               XDG_CACHE_HOME=str(home / ".cache"), XDG_STATE_HOME=str(home / ".local/state"))
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DISPLAY",
+            "WAYLAND_DISPLAY",
+            "DBUS_SESSION_BUS_ADDRESS",
+            "PYTHON_KEYRING_BACKEND",
+            "SIGNALWIRE_API_TOKEN",
+            "SIGNALWIRE_TOKEN",
+            "SIGNALWIRE_SPACE",
+            "SIGNALWIRE_PROJECT_ID",
+            "SIGNALWIRE_SPACE_URL",
+            "STREAMTUI_CONFIG",
+            "STREAMTUI_STATE_DIR",
+            "STREAMTUI_BASE_URL",
+        }
+    }
+    env.update(
+        HOME=str(home),
+        XDG_RUNTIME_DIR=str(run),
+        XDG_DATA_HOME=str(home / ".local/share"),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        XDG_STATE_HOME=str(home / ".local/state"),
+    )
     bus = subprocess.run(
         ["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
-        env=env, capture_output=True, text=True, timeout=10, check=True)
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=True,
+    )
     address, pid_text = bus.stdout.split()[:2]
     env["DBUS_SESSION_BUS_ADDRESS"] = address
     service = SecretService(home=home, env=env, bus_pid=int(pid_text), keyring_pid=0)
@@ -130,8 +180,14 @@ def secret_service(*, unlocked: bool = True) -> Iterator[SecretService]:
             args.insert(1, "--unlock")
         else:
             args.insert(1, "--start")
-        subprocess.run(args, input=PASSWORD.encode() if unlocked else b"", env=env,
-                       capture_output=True, timeout=10, check=True)
+        subprocess.run(
+            args,
+            input=PASSWORD.encode() if unlocked else b"",
+            env=env,
+            capture_output=True,
+            timeout=10,
+            check=True,
+        )
         service.keyring_pid = _wait_for_owner(env)
         yield service
     finally:

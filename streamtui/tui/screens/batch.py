@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Footer, Input, Label, SelectionList, Stat
 from textual.widgets.selection_list import Selection
 
 from streamtui.batch import (
+    BATCH_RETRY,
     CANCELLED,
     DEFAULT_CONCURRENCY,
     FAILED,
@@ -305,7 +306,10 @@ class BatchScreen(ModalScreen[None]):
         started = time.monotonic()
         try:
             async with SignalWireClient(
-                base_url=creds.base_url, project_id=creds.project_id, token=creds.token.reveal()
+                base_url=creds.base_url,
+                project_id=creds.project_id,
+                token=creds.token.reveal(),
+                retry=BATCH_RETRY,
             ) as client:
                 await self.current_batch.run(client)
         finally:
