@@ -71,6 +71,13 @@ class RetryEvent:
     reason: str
 
 
+async def _sleep(seconds: float) -> None:
+    """asyncio.sleep, imported on first use: the sync client of `stop` never needs asyncio."""
+    import asyncio
+
+    await asyncio.sleep(seconds)
+
+
 class RateGate:
     """A pause shared by every request that holds the same gate.
 
@@ -92,10 +99,8 @@ class RateGate:
         return max(0.0, self._until - self._clock())
 
     async def wait(self) -> None:
-        import asyncio
-
         while (delay := self.remaining()) > 0:
-            await asyncio.sleep(delay)
+            await _sleep(delay)
 
 
 def base_url_for(space: str | None, base_url: str | None) -> str:
@@ -563,14 +568,14 @@ class SignalWireClient(_ClientBase):
                 body: Mapping[str, Any] = done.value
                 return body
             if isinstance(step, _Wait):
-                await asyncio.sleep(step.seconds)
+                await _sleep(step.seconds)
                 outcome = None
                 continue
             send_by = time.monotonic() + step.timeout
             # Let responses that have already arrived for other requests sharing the gate be
             # read first: one may be a 429 whose Retry-After must hold this request too.
             for _ in range(_SETTLE_TURNS):
-                await asyncio.sleep(0)
+                await asyncio.sleep(0)  # a turn of the loop, not a pause
             await self.gate.wait()
             remaining = send_by - time.monotonic()
             try:

@@ -144,11 +144,10 @@ class Session:
     def recency(self, kind: str) -> dict[str, float]:
         return self.state.recent(kind)
 
-    def label_for(self, kind: str, sid: str) -> str:
-        for entry in self.config.entries(kind):  # type: ignore[arg-type]
-            if entry.sid.lower() == sid.lower():
-                return entry.label
-        return ""
+    def label_for(self, kind: str, sid: str, parent: str | None = None) -> str:
+        """The saved label; a stream name matches exactly, and only in its conference (`parent`)."""
+        entry = self.config.find(kind, sid, parent)  # type: ignore[arg-type]
+        return entry.label if entry is not None else ""
 
     def labelled(self, target: StopTarget) -> StopTarget:
         return StopTarget(
@@ -157,7 +156,7 @@ class Session:
             target.stream,
             account_label=self.label_for("account", target.account),
             conference_label=self.label_for("conference", target.conference),
-            stream_label=self.label_for("stream", target.stream.value),
+            stream_label=self.label_for("stream", target.stream.value, target.conference),
         )
 
     def save_entry(self, entry: Entry) -> None:

@@ -1,6 +1,6 @@
 """Unit tests of the SignalWire client (streamtui.api) against httpx.MockTransport.
 
-Time is faked where pauses matter: `streamtui.api.time` and `streamtui.api.asyncio.sleep` are
+Time is faked where pauses matter: `streamtui.api.time` and `streamtui.api._sleep` are
 replaced by a clock that only moves when the code under test sleeps, so a 7 s Retry-After takes
 no real time and the pause can be checked to the exact second.
 """
@@ -103,7 +103,7 @@ class _Proxy:
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
     fake = FakeTime()
     monkeypatch.setattr(api, "time", _Proxy(time, monotonic=fake.monotonic, time=fake.time))
-    monkeypatch.setattr(api, "asyncio", _Proxy(asyncio, sleep=fake.sleep))
+    monkeypatch.setattr(api, "_sleep", fake.sleep)
     return fake
 
 

@@ -30,6 +30,7 @@ TOKEN = "PT0123456789abcdefWXYZ"
 class Profile:
     space: str | None = None
     project_id: str | None = None
+    base_url: str | None = None
 
 
 class NoStore(KeyringStore):

@@ -186,6 +186,8 @@ class MainScreen(Screen[None]):
         if kind in KINDS:
             self.field(kind).invalid = False
             self._update_note(kind)
+            if kind == "conference":  # a stream name's label depends on its conference
+                self._update_note("stream")
 
     @on(Input.Submitted, ".target-field Input")
     def _field_submitted(self, event: Input.Submitted) -> None:
@@ -206,13 +208,20 @@ class MainScreen(Screen[None]):
         except InvalidInput:
             field.note = ""
             return
-        label = self.session.label_for(kind, sid)
+        parent = self._valid("conference") if kind == "stream" else None
+        label = self.session.label_for(kind, sid, parent)
         if label:
             field.note = f"“{label}”"
         elif kind == "stream" and validate_stream(value).is_name:
             field.note = "stream name · ^l saves"
         else:
             field.note = "^l saves it"
+
+    def _valid(self, kind: str) -> str | None:
+        try:
+            return VALIDATORS[kind](self.field(kind).value)
+        except InvalidInput:
+            return None
 
     def _focused_kind(self) -> str:
         focused = self.focused
@@ -244,9 +253,10 @@ class MainScreen(Screen[None]):
         if errors:
             kind = errors[0][0]
             self.field(kind).note = "✘ invalid"
-            self.query_one("#notice", Static).update(
-                pairs(("✘ Not sent. ", "bold red"), *[(f"{m}\n", "") for _, m in errors])
-            )
+            # One line per message: `pairs` strips control characters, "\n" included.
+            lines = [pairs(("✘ Not sent. ", "bold red"), errors[0][1])]
+            lines.extend(plain(message) for _, message in errors[1:])
+            self.query_one("#notice", Static).update(Content("\n").join(lines))
             self.show_panel("notice")
             self.field(kind).input.focus()
             return None
@@ -450,7 +460,7 @@ class MainScreen(Screen[None]):
             self.notify(f"Saved {kind} “{label}”.", timeout=3)
 
         self.app.push_screen(
-            LabelScreen(kind, sid, suggestion=self.session.label_for(kind, sid)), labelled
+            LabelScreen(kind, sid, suggestion=self.session.label_for(kind, sid, parent)), labelled
         )
 
     def action_save_target(self) -> None:

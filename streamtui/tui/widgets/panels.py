@@ -63,11 +63,19 @@ class FieldList(Widget, can_focus=True):
 
     def render(self) -> Content:
         lines = []
+        room = max(20, (self.size.width or 80) - 18)  # values wrap under themselves
         for index, (name, shown, _) in enumerate(self.rows):
             selected = index == self.cursor and self.has_focus
             marker = ("▶ ", "bold") if selected else ("  ", "")
-            line = Content.assemble(marker, (f"{name:<16}", "bold"), shown)
-            lines.append(line.stylize("reverse") if selected else line)
+            pieces = [shown[start : start + room] for start in range(0, len(shown), room)]
+            for number, piece in enumerate(pieces or [Content("")]):
+                head = (
+                    Content.assemble(marker, (f"{name:<16}", "bold"))
+                    if number == 0
+                    else (Content(" " * 18))
+                )
+                line = head + piece
+                lines.append(line.stylize("reverse") if selected else line)
         return Content("\n").join(lines)
 
     def action_move(self, step: int) -> None:
