@@ -39,7 +39,7 @@ from streamtui.tui.app import StreamTuiApp
 from streamtui.tui.screens.main import Prefill
 
 SIZE = (80, 24)
-FIXED_NOW = datetime(2025, 3, 4, 11, 0, 0, tzinfo=UTC)
+FIXED_NOW = datetime(2025, 3, 4, 16, 0, 0, tzinfo=UTC)
 API = "/api/laml/2010-04-01"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 
 import pytest
@@ -12,11 +13,13 @@ from streamtui.emulator import (
     DEMO_HOSTILE_STREAM_NAME,
     DEMO_HOSTILE_STREAM_SID,
     DEMO_PROJECT_ID,
+    DEMO_SALES_CONFERENCE_SID,
     DEMO_STREAM_NAME,
     DEMO_STREAM_SID,
     Emulator,
     Fault,
 )
+from streamtui.config import Entry, add_entry, load_config
 from streamtui.models import STREAM_FIELDS
 from streamtui.session import Session
 from streamtui.tui.screens.confirm import ConfirmStopScreen
@@ -96,7 +99,7 @@ async def test_typed_fields_confirm_then_y_sends_exactly_one_post(
             assert re.search(rf"^\s*▶?\s*{name}\s", text, re.M), name
         assert re.search(r"status\s+stopped", text)
         assert re.search(rf"name\s+{DEMO_STREAM_NAME}", text)
-        assert "Tue, 04 Mar 2025 11:00:00 GMT" in text  # the emulator's frozen clock
+        assert "Tue, 04 Mar 2025 16:00:00 GMT" in text  # the emulator's frozen clock
     assert emu.get_stream(DEMO_ACCOUNT_SID, DEMO_CONFERENCE_SID, DEMO_STREAM_SID).status == (
         "stopped"
     )
@@ -341,3 +344,89 @@ async def test_prefilled_targets_focus_the_first_empty_field(make_app: AppFactor
         assert isinstance(app.main.field("conference"), TargetField)
         note = app.main.field("account").note
         assert note == f"= project ID {DEMO_PROJECT_ID[:8]}…"
+
+
+async def test_account_field_goes_in_the_path_but_auth_stays_the_project(
+    make_app: AppFactory, emu: Emulator
+) -> None:
+    """A subaccount's stream: the URL names the subaccount, Basic auth is still the project."""
+    sub = "7a7a7a7a-0000-4000-8000-000000000001"
+    conference = "7a7a7a7a-0000-4000-8000-000000000002"
+    emu.add_account(sub, "PTsub-token-never-used-0000", parent=DEMO_PROJECT_ID)
+    emu.add_conference(sub, conference, "Subaccount bridge")
+    stream = emu.add_stream(sub, conference, name="sub-feed")
+    app = make_app(Prefill(sub, conference, "sub-feed"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        text = screen_text(app)
+        assert sub in text
+        assert "(the project ID)" not in text
+        await pilot.press("y")
+        await settle(pilot)
+        assert current_panel(app) == "result"
+    [sent] = stop_requests(emu)
+    assert sent.path == stop_path(conference, "sub-feed", account=sub)
+    user = base64.b64decode(sent.headers["authorization"].split()[1]).decode().split(":")[0]
+    assert user == DEMO_PROJECT_ID
+    assert emu.get_stream(sub, conference, stream.sid).status == "stopped"
+
+
+async def test_every_invalid_field_gets_its_own_line_in_the_notice(
+    make_app: AppFactory, emu: Emulator
+) -> None:
+    app = make_app(Prefill("", "not-a-conference", "feeds/transcriber"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert [k for k in ("account", "conference", "stream") if app.main.field(k).invalid] == [
+            "conference",
+            "stream",
+        ]
+        assert app.focused is app.main.field("conference").input  # the first bad one
+        lines = static_text(app, "#notice").splitlines()
+        assert len(lines) == 2
+        assert lines[0].startswith("✘ Not sent. Conference SID 'not-a-conference'")
+        assert lines[1].startswith("Stream 'feeds/transcriber' is neither")
+        assert re.search(r"^ ?Stream 'feeds/transcriber'", screen_text(app), re.M)
+    assert emu.requests == []
+
+
+async def test_a_saved_stream_name_labels_only_its_own_conference(
+    make_app: AppFactory, emu: Emulator, session: Session
+) -> None:
+    """Stream names are unique per conference only, and case-sensitive: the confirmation must
+    not borrow the label of a same-named stream saved for another conference."""
+    add_entry(
+        session.config_path,
+        Entry("stream", DEMO_STREAM_NAME, "Support transcriber", DEMO_CONFERENCE_SID),
+    )
+    session.config = load_config(session.config_path)
+    app = make_app(Prefill("", DEMO_SALES_CONFERENCE_SID, DEMO_STREAM_NAME))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.main.field("stream").note == "stream name · ^l saves"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Support transcriber" not in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+
+        app.main.field("conference").value = DEMO_CONFERENCE_SID  # now it is that stream
+        await pilot.pause()
+        assert app.main.field("stream").note == "“Support transcriber”"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "“Support transcriber”" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+
+        app.main.field("stream").value = DEMO_STREAM_NAME.upper()  # another name
+        await pilot.pause()
+        assert app.main.field("stream").note == "stream name · ^l saves"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Support transcriber" not in screen_text(app)
+    assert emu.requests == []
