@@ -95,8 +95,10 @@ def run_batch(args: argparse.Namespace, creds: Credentials, targets: list[StopTa
         items = asyncio.run(send())
     except KeyboardInterrupt:
         for item in batch.items:
-            if item.state in ("queued", "stopping"):
+            if item.state == "stopping":  # sent: it may or may not have taken effect
                 record_attempt(creds, item.target, "interrupted", 0.0)
+            elif item.state == "queued":  # never sent
+                record_attempt(creds, item.target, "cancelled", 0.0)
         raise
     stopped = sum(item.state == STOPPED for item in items)
     failed = len(items) - stopped

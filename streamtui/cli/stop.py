@@ -19,15 +19,17 @@ from streamtui.validation import validate_account_sid, validate_conference_sid, 
 def read_stream_list(source: str) -> list[str]:
     """Stream SIDs or names, one per line; blank lines and `#` comments are skipped."""
     if source == "-":
-        text = sys.stdin.read()
+        text = sys.stdin.read().removeprefix("\ufeff")
     else:
         try:
-            with open(source, encoding="utf-8") as handle:
+            # utf-8-sig: Notepad and PowerShell start their UTF-8 files with a byte order mark
+            with open(source, encoding="utf-8-sig") as handle:
                 text = handle.read()
-        except OSError as exc:
+        except (OSError, UnicodeDecodeError) as exc:
             from streamtui.errors import InvalidInput
 
-            raise InvalidInput(f"Cannot read --streams-from {source}: {exc.strerror}.") from exc
+            reason = getattr(exc, "strerror", None) or "not UTF-8 text (save it as UTF-8)"
+            raise InvalidInput(f"Cannot read --streams-from {source}: {reason}.") from exc
     return [
         line
         for line in (raw.strip() for raw in text.splitlines())
@@ -74,7 +76,8 @@ def run_stop(args: argparse.Namespace) -> int:
     # Validate everything before anything else: a bad value sends nothing.
     conference = validate_conference_sid(args.conference)
     account = validate_account_sid(args.account) if args.account else None
-    refs = [validate_stream(value) for value in streams]
+    # Each stream once: the same SID or name twice would be stopped (and reported) twice.
+    refs = list(dict.fromkeys(validate_stream(value) for value in streams))
     config, profile_name, profile = load_profile(args)
     del config
     creds = resolve(base_url=base_url_of(args, profile), profile=profile, profile_name=profile_name)

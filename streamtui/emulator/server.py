@@ -74,6 +74,9 @@ class RecordedRequest:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # The standard library's backlog of 5 drops the 6th simultaneous connect (a batch at
+    # concurrency 8 or 16); the client's SYN retry then lands ~1 s late and skews timings.
+    request_queue_size = 128
     emulator: Emulator
 
     def __init__(self, address: tuple[str, int], emulator: Emulator) -> None:
