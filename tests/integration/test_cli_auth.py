@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import subprocess
-import sys
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -16,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from streamtui.emulator import API_PREFIX, DEMO_SPACE, Emulator, Fault
+from tests.support.cli import run_streamtui
 from tests.support.secret_service import SecretService
 
-STREAMTUI = str(Path(sys.executable).with_name("streamtui"))
 TIMEOUT = 30
 PROJECT = "7d4e1b2c-3a5f-4c6d-8e9f-0a1b2c3d4e5f"
 TOKEN = "PTkeyring-Zq81Xw47Lm29"
@@ -50,15 +49,7 @@ def check_clean(result: subprocess.CompletedProcess[str]) -> None:
 def run(
     args: Sequence[str], env: dict[str, str], *, input: str | None = None, timeout: float = TIMEOUT
 ) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [STREAMTUI, *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        input=input,
-        stdin=subprocess.DEVNULL if input is None else None,
-    )
+    result = run_streamtui(args, env, input=input, timeout=timeout)
     check_clean(result)
     return result
 

@@ -7,10 +7,8 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import sys
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -34,8 +32,8 @@ from streamtui.emulator import (
     DEMO_STREAM_SID,
     Emulator,
 )
+from tests.support.cli import run_streamtui, spawned
 
-STREAMTUI = str(Path(sys.executable).with_name("streamtui"))
 TIMEOUT = 60
 MISSING = "no-such-stream"
 GOOD = (DEMO_STREAM_SID, DEMO_RECORDING_STREAM_SID, DEMO_QUEUED_STREAM_SID)
@@ -49,15 +47,7 @@ def check_clean(stdout: str, stderr: str) -> None:
 def run(
     args: Sequence[str], env: dict[str, str], *, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [STREAMTUI, *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        input=stdin,
-        stdin=subprocess.DEVNULL if stdin is None else None,
-    )
+    result = run_streamtui(args, env, input=stdin, timeout=TIMEOUT)
     check_clean(result.stdout, result.stderr)
     return result
 
@@ -474,23 +464,6 @@ def test_rate_limited_batch_honours_retry_after(env: dict[str, str], emulator: E
 
 
 # --- interrupting --------------------------------------------------------------------------------
-
-
-@contextmanager
-def spawned(args: Sequence[str], env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
-    with subprocess.Popen(
-        [STREAMTUI, *args],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    ) as process:
-        try:
-            yield process
-        finally:
-            if process.poll() is None:
-                process.kill()
 
 
 def test_sigint_mid_batch_exits_130_and_never_sends_the_queued(

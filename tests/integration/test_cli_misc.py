@@ -7,10 +7,8 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -26,44 +24,15 @@ from streamtui.emulator import (
     Emulator,
     Fault,
 )
+from tests.support.cli import run_streamtui, spawned
 
-STREAMTUI = str(Path(sys.executable).with_name("streamtui"))
 TIMEOUT = 30
 
 
 def run(
     args: Sequence[str], env: dict[str, str], *, input: str | None = None, timeout: float = TIMEOUT
 ) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [STREAMTUI, *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        input=input,
-        stdin=subprocess.DEVNULL if input is None else None,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    assert DEMO_API_TOKEN not in result.stdout + result.stderr
-    return result
-
-
-@contextmanager
-def spawned(args: Sequence[str], env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
-    """The command running in the background; killed if the test leaves it running."""
-    with subprocess.Popen(
-        [STREAMTUI, *args],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    ) as process:
-        try:
-            yield process
-        finally:
-            if process.poll() is None:
-                process.kill()
+    return run_streamtui(args, env, input=input, timeout=timeout, secrets=[DEMO_API_TOKEN])
 
 
 def stop(env: dict[str, str], stream: str, *extra: str) -> subprocess.CompletedProcess[str]:

@@ -10,9 +10,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Sequence
 from urllib.parse import quote, unquote
 
 import pytest
@@ -30,8 +28,8 @@ from streamtui.emulator import (
     Emulator,
     Fault,
 )
+from tests.support.cli import run_streamtui, spawned
 
-STREAMTUI = str(Path(sys.executable).with_name("streamtui"))
 TIMEOUT = 30
 WRONG_TOKEN = "PTwrong-token-7f3a9c2e5b1d"
 DOCS_EXAMPLE_SID = "b3877c40-da60-4998-90ad-b792e98472st"
@@ -58,34 +56,9 @@ def check_clean(result: subprocess.CompletedProcess[str]) -> None:
 def run(
     args: Sequence[str], env: dict[str, str], *, timeout: float = TIMEOUT
 ) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [STREAMTUI, *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        stdin=subprocess.DEVNULL,
-    )
+    result = run_streamtui(args, env, timeout=timeout)
     check_clean(result)
     return result
-
-
-@contextmanager
-def spawned(args: Sequence[str], env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
-    """The command running in the background; killed if the test leaves it running."""
-    with subprocess.Popen(
-        [STREAMTUI, *args],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    ) as process:
-        try:
-            yield process
-        finally:
-            if process.poll() is None:
-                process.kill()
 
 
 def stop_args(
