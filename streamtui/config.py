@@ -405,6 +405,15 @@ def _array_of_tables(raw: Mapping[str, Any], section: str) -> list[dict[str, Any
     return cast(list[dict[str, Any]], items)
 
 
+def check_profile_name(name: str) -> None:
+    """Refuse a profile name the config could not hold (before anything is sent or stored)."""
+    if not _PROFILE_NAME.match(name):
+        raise ConfigError(
+            f"{name!r} is not a usable profile name: use letters, digits, '-', '_' or '.', "
+            "starting with a letter or digit (at most 64)."
+        )
+
+
 def _parse_profile(name: str, table: object) -> Profile:
     at: KeyPath = ("profiles", name)
     if not _PROFILE_NAME.match(name):

@@ -25,8 +25,14 @@ def _code(error: ApiError) -> int | None:
         return None
 
 
-def hint_for(error: BaseException, *, target: StopTarget | None = None, host: str = "") -> str:
-    """One or two sentences telling the user what to check or do next."""
+def hint_for(
+    error: BaseException, *, target: StopTarget | None = None, host: str = "", stopping: bool = True
+) -> str:
+    """One or two sentences telling the user what to check or do next.
+
+    `stopping=False` for other requests (the credential check of `auth login`, listing
+    conferences): the advice about repeating a stop does not apply to them.
+    """
     if isinstance(error, AuthenticationError) or (
         isinstance(error, ApiError) and _code(error) == 20003
     ):
@@ -61,6 +67,8 @@ def hint_for(error: BaseException, *, target: StopTarget | None = None, host: st
     if isinstance(error, RejectedError):
         said = "; ".join(error.errors) or error.message
         return f"SignalWire refused the request as it stands: {said}"
+    if not stopping and isinstance(error, ServerError | UnreadableResponse):
+        return "SignalWire could not answer properly: try again shortly."
     if isinstance(error, ServerError):
         return (
             f"SignalWire had a server error after {error.attempts} attempt(s). Stopping is "
@@ -81,7 +89,7 @@ def hint_for(error: BaseException, *, target: StopTarget | None = None, host: st
     if isinstance(error, NetworkError):
         return (
             f"Check that {error.host or host} is reachable from here (DNS, VPN, proxy, "
-            "firewall); stopping is safe to repeat."
+            f"firewall){'; stopping is safe to repeat' if stopping else ''}."
         )
     if isinstance(error, StreamTuiError):
         return ""

@@ -199,8 +199,9 @@ def validate_base_url(value: str) -> str:
 
 
 def validate_token(value: str) -> str:
-    """An API token: non-empty, no whitespace or control characters (a paste can bring them)."""
-    cleaned = value.strip()
+    """An API token: non-empty, no whitespace or control characters (a paste can bring them);
+    quotes pasted around it are trimmed, as for SIDs."""
+    cleaned = tidy(value)
     if not cleaned:
         raise InvalidInput("The API token is empty.", field="token")
     if any(c.isspace() for c in cleaned) or _CONTROL.search(cleaned):

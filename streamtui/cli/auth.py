@@ -66,11 +66,12 @@ async def _verify(identity: PartialCredentials, token: Secret) -> None:
 
 
 def _login(args: argparse.Namespace) -> int:
-    from streamtui.config import Profile, load_config, save_profile
+    from streamtui.config import Profile, check_profile_name, load_config, save_profile
 
     path = config_path(args)
     config = load_config(path)  # a broken config stops us before anything is stored
     name = getattr(args, "profile", None) or config.default_profile or DEFAULT_PROFILE
+    check_profile_name(name)  # before the check request: a bad name sends nothing
     existing = config.profiles.get(name)
     if not (args.space or existing) or not (args.project_id or existing):
         raise InvalidInput(
@@ -97,7 +98,7 @@ def _login(args: argparse.Namespace) -> int:
             asyncio.run(_verify(identity, token))
         except StreamTuiError as exc:
             print("The credentials were not stored.", file=sys.stderr)
-            return fail(exc, host=identity.base_url, secret=token)
+            return fail(exc, host=identity.base_url, secret=token, stopping=False)
     production = args.production or (existing.production if existing else False)
     profile = Profile(
         name=name,
@@ -138,7 +139,7 @@ def _status(args: argparse.Namespace) -> int:
     except CredentialsError as exc:
         print(f"profile:    {name or '-'}", file=sys.stderr)
         print(f"keyring:    {store.backend_name()}", file=sys.stderr)
-        return fail(exc)
+        return fail(exc, stopping=False)
     rows = [
         ("profile", name or "- (none: from the environment)"),
         ("space", f"{creds.space}.signalwire.com" if creds.space else "-"),
@@ -165,7 +166,7 @@ def _logout(args: argparse.Namespace) -> int:
     try:
         deleted = KeyringStore().delete(identity.keyring_username)
     except KeyringUnavailable as exc:
-        return fail(exc)
+        return fail(exc, stopping=False)
     if deleted:
         print(f"Logged out of profile {name!r}: the token was deleted from the OS keyring.")
     else:

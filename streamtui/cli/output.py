@@ -11,7 +11,7 @@ from streamtui.target import StopTarget
 
 
 def error_lines(
-    exc: BaseException, *, target: StopTarget | None = None, host: str = ""
+    exc: BaseException, *, target: StopTarget | None = None, host: str = "", stopping: bool = True
 ) -> list[str]:
     """The error as the user reads it: message, API details, request ID, then a hint."""
     from streamtui.hints import hint_for  # error paths only: keeps `stop`'s start short
@@ -35,7 +35,7 @@ def error_lines(
             lines.append(f"  more info: {clean(exc.more_info)}")
         if exc.request_id:
             lines.append(f"  request id: {clean(exc.request_id)}")
-    hint = hint_for(exc, target=target, host=host)
+    hint = hint_for(exc, target=target, host=host, stopping=stopping)
     if hint:
         lines.append(f"hint: {hint}")
     return lines
@@ -47,9 +47,10 @@ def fail(
     target: StopTarget | None = None,
     host: str = "",
     secret: Secret | None = None,
+    stopping: bool = True,
 ) -> int:
     """Print the error; `secret` is masked wherever the server's text echoed it."""
-    text = "\n".join(error_lines(exc, target=target, host=host))
+    text = "\n".join(error_lines(exc, target=target, host=host, stopping=stopping))
     if secret is not None and len(secret.reveal()) >= 4:
         text = text.replace(secret.reveal(), secret.masked())
     print(text, file=sys.stderr)

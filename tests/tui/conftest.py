@@ -178,7 +178,8 @@ def screen_text(app: StreamTuiApp) -> str:
 
 
 _SVG_TEXT = re.compile(
-    r'<text [^>]*x="([0-9.]+)"[^>]*clip-path="url\(#terminal-(?:\d+-)?line-(\d+)\)"[^>]*>(.*?)</text>',
+    r'<text [^>]*x="([0-9.]+)"[^>]*'
+    r'clip-path="url\(#terminal-(?:\d+-)?line-(\d+)\)"[^>]*>(.*?)</text>',
     re.S,
 )
 
@@ -225,7 +226,6 @@ def stop_requests(emu: Emulator) -> list[RecordedRequest]:
 
 def stop_path(conference: str, stream: str, account: str = DEMO_ACCOUNT_SID) -> str:
     return f"{API}/Accounts/{account}/Conferences/{conference}/Streams/{stream}"
-
 
 
 # -- reading the app --------------------------------------------------------------------------

@@ -6,7 +6,9 @@ import base64
 import re
 
 import pytest
+from textual.widgets import Button, Input
 
+from streamtui.config import Entry, add_entry, load_config
 from streamtui.emulator import (
     DEMO_ACCOUNT_SID,
     DEMO_CONFERENCE_SID,
@@ -19,7 +21,6 @@ from streamtui.emulator import (
     Emulator,
     Fault,
 )
-from streamtui.config import Entry, add_entry, load_config
 from streamtui.models import STREAM_FIELDS
 from streamtui.session import Session
 from streamtui.tui.screens.confirm import ConfirmStopScreen
@@ -29,8 +30,10 @@ from streamtui.tui.widgets.target_field import TargetField
 from tests.tui.conftest import (
     SIZE,
     AppFactory,
+    SessionFactory,
     current_panel,
     notifications,
+    paste,
     screen_lines,
     screen_text,
     settle,
@@ -301,7 +304,9 @@ async def test_progress_shows_elapsed_time_and_the_retry_after_a_503(
         assert "escape cancels" in text
         progress = app.main.query_one(ProgressPanel)
         await wait_until(pilot, lambda: bool(progress.attempt), what="the retry")
-        await pilot.pause(0.15)  # one tick of the progress timer
+        await wait_until(  # drawn at the progress timer's next tick
+            pilot, lambda: any("attempt" in line for line in screen_lines(app)), what="redraw"
+        )
         lines = screen_lines(app)
         [timing] = [line for line in lines if "Stopping" in line]
         assert re.search(r"\b\d+\.\d s\b", timing)
@@ -430,3 +435,95 @@ async def test_a_saved_stream_name_labels_only_its_own_conference(
         await pilot.pause()
         assert "Support transcriber" not in screen_text(app)
     assert emu.requests == []
+
+
+async def test_strict_production_confirmation_wants_the_last_4_characters(
+    make_app: AppFactory, make_session: SessionFactory, emu: Emulator
+) -> None:
+    session = make_session(production=True)
+    assert session.production and session.strict_confirmation
+    app = make_app(FULL, session=session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "PRODUCTION" in screen_lines(app)[0]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmStopScreen)
+        text = screen_text(app)
+        assert "Stop this stream in PRODUCTION?" in text
+        assert "Type the last 4 characters of the stream (b04a)" in text
+        code = app.screen.query_one("#confirm-code", Input)
+        assert app.focused is code
+
+        await pilot.press("y")  # y is not enough here: it is typed, not obeyed
+        assert isinstance(app.screen, ConfirmStopScreen)
+        assert code.value == "y"
+        await pilot.press("backspace", *"b04b", "enter")
+        assert isinstance(app.screen, ConfirmStopScreen)
+        assert "That is not b04a: nothing was sent." in notifications(app)
+        assert emu.requests == []
+
+        await pilot.press(*["backspace"] * 4, *"b04a", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert current_panel(app) == "result"
+    assert len(stop_requests(emu)) == 1
+
+
+async def test_strict_confirmation_escape_and_button_with_wrong_code(
+    make_app: AppFactory, make_session: SessionFactory, emu: Emulator
+) -> None:
+    app = make_app(FULL, session=make_session(production=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+s", *"0000", "tab", "tab")
+        assert app.focused is app.screen.query_one("#confirm", Button)
+        await pilot.press("enter")  # the Stop button checks the code too
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmStopScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+    assert emu.requests == []
+
+
+async def test_markup_typed_by_the_user_stays_literal(make_app: AppFactory, emu: Emulator) -> None:
+    name = "[bold red]feed [reverse]x [@click=app.quit]y"  # a name cannot hold "/"
+    app = make_app(Prefill(conference=DEMO_CONFERENCE_SID))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await paste(pilot, name)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await paste(pilot, "[blink]label[/blink]")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.main.field("stream").note == "“[blink]label[/blink]”"
+        assert "“[blink]label[/blink]”" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        text = screen_text(app)
+        assert name in text
+        assert "“[blink]label[/blink]”" in text
+        await pilot.press("y")
+        await settle(pilot)
+        assert current_panel(app) == "error"  # no such stream: the hint quotes the name
+        assert name in " ".join(screen_text(app).split())
+        for strip in app.screen._compositor.render_strips():
+            assert not any(segment.style and segment.style.link for segment in strip)
+    [sent] = stop_requests(emu)
+    assert "%5Bbold%20red%5Dfeed%20%5Breverse%5Dx%20%5B%40click%3Dapp.quit%5Dy" in sent.path
+
+
+async def test_c_copies_the_selected_value_of_the_result(make_app: AppFactory) -> None:
+    app = make_app(FULL)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+s", "y")
+        await settle(pilot)
+        assert app.focused is not None and app.focused.id == "result-fields"
+        await pilot.press("down", "c")
+        assert app.clipboard == DEMO_CONFERENCE_SID
+        assert f"Copied conference_sid: {DEMO_CONFERENCE_SID}" in notifications(app)
+        await pilot.press("up", "up", "ctrl+y")  # wraps around to the uri
+        assert app.clipboard.endswith(f"/Streams/{DEMO_STREAM_SID}.json")
