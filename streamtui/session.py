@@ -178,9 +178,6 @@ class Session:
                 f"not be read: {self.config.problem}. Fix it by hand, then restart."
             )
 
-    def remember(self, target: StopTarget) -> None:
+    def remember(self, *targets: StopTarget) -> None:
         """Most-recently-used order and the last target, for the pickers and the next start."""
-        self.state.touch("account", target.account)
-        self.state.touch("conference", target.conference)
-        self.state.touch("stream", target.stream.value)
-        self.state.set_last_target(target.account, target.conference, target.stream.value)
+        self.state.remember([(t.account, t.conference, t.stream.value) for t in targets])

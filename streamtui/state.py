@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +109,23 @@ class StateStore:
         def change(state: State) -> None:
             stamps = state["recent"][kind]
             stamps[sid] = max(stamp, stamps.get(sid, stamp))
+
+        return self._update(change)
+
+    def remember(self, targets: Sequence[tuple[str, str, str]], when: float | None = None) -> bool:
+        """Record stops of (account, conference, stream): all three used, the last one the last
+        target. One locked write for all of them (a batch of 1,000 is one write, not 4,000)."""
+        if not targets:
+            return True
+        stamp = time.time() if when is None else when
+
+        def change(state: State) -> None:
+            for target in targets:
+                for kind, sid in zip(KINDS, target, strict=True):
+                    stamps = state["recent"][kind]
+                    stamps[sid] = max(stamp, stamps.get(sid, stamp))
+            account, conference, stream = targets[-1]
+            state["last_target"] = {"account": account, "conference": conference, "stream": stream}
 
         return self._update(change)
 

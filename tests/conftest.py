@@ -44,10 +44,18 @@ def secret_service() -> Iterator[SecretService]:
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """An environment with no credentials, config or state of the developer's: HOME, config and
     state in tmp_path; no keyring backend at all unless a test brings one."""
-    for name in ("SIGNALWIRE_SPACE", "SIGNALWIRE_SPACE_URL", "SIGNALWIRE_PROJECT_ID",
-                 "SIGNALWIRE_API_TOKEN", "SIGNALWIRE_TOKEN", "STREAMTUI_BASE_URL",
-                 "DBUS_SESSION_BUS_ADDRESS", "DISPLAY", "WAYLAND_DISPLAY",
-                 "STREAMTUI_ALLOW_INSECURE_KEYRING"):
+    for name in (
+        "SIGNALWIRE_SPACE",
+        "SIGNALWIRE_SPACE_URL",
+        "SIGNALWIRE_PROJECT_ID",
+        "SIGNALWIRE_API_TOKEN",
+        "SIGNALWIRE_TOKEN",
+        "STREAMTUI_BASE_URL",
+        "DBUS_SESSION_BUS_ADDRESS",
+        "DISPLAY",
+        "WAYLAND_DISPLAY",
+        "STREAMTUI_ALLOW_INSECURE_KEYRING",
+    ):
         monkeypatch.delenv(name, raising=False)
     home = tmp_path / "home"
     home.mkdir()

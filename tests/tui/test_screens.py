@@ -124,7 +124,7 @@ async def test_f7_history_lists_the_attempts_made(
         for shown in ("cancelled", "NotFoundError", "stopped", "no-such-feed", "Transcriber feed"):
             assert shown in text
         not_found = [str(value) for value in table.get_row_at(1)]
-        assert not_found[4:6] == ["404", "20404"]
+        assert not_found[2:4] == ["404", "20404"]
         assert re.fullmatch(r"[0-9a-f-]{36}", not_found[6])  # the request ID, for support
         assert DEMO_API_TOKEN not in session.history.path.read_text()
 
@@ -149,7 +149,7 @@ async def test_f8_credentials_masks_the_token_and_sets_a_session_token(
         text = screen_text(app)
         assert new_token not in text  # a password field
         assert "•" * 8 in text
-        await pilot.press("tab", "tab")
+        await pilot.press("tab")  # "Save in keyring" is disabled in demo mode: skipped
         assert app.focused is app.screen.query_one("#cred-session", Button)
         await pilot.press("enter")
         await settle(pilot)
@@ -185,12 +185,14 @@ async def test_f8_keyring_buttons_refuse_in_demo_mode(
         await settle(pilot)
         await pilot.press("f8")
         await settle(pilot)
-        await type_text(pilot, "PTanother-token-1234")
-        await pilot.press("tab", "enter")  # Save in keyring
-        await settle(pilot)
         assert "Demo mode: the OS keyring is never touched." in static_text(
             app, "#credentials-message"
         )
+        assert app.screen.query_one("#cred-login", Button).disabled
+        assert app.screen.query_one("#cred-logout", Button).disabled
+        await type_text(pilot, "PTanother-token-1234")
+        await pilot.press("tab", "tab")  # focus skips both keyring buttons
+        assert app.focused is not app.screen.query_one("#cred-login", Button)
         assert session.session_token == Secret(DEMO_API_TOKEN)
 
 
@@ -249,7 +251,7 @@ async def test_f8_empty_token_is_refused(make_app: AppFactory, session: Session)
         await settle(pilot)
         await pilot.press("f8")
         await settle(pilot)
-        await pilot.press("tab", "tab", "enter")  # This session only, with nothing typed
+        await pilot.press("tab", "enter")  # This session only, with nothing typed
         await settle(pilot)
         assert static_text(app, "#credentials-message") == "The API token is empty."
         assert session.session_token == Secret(DEMO_API_TOKEN)

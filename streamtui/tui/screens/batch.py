@@ -73,7 +73,7 @@ class BatchConfirmScreen(ModalScreen[bool]):
         with Vertical(id="confirm-dialog", classes="-production" if self.production else ""):
             yield Static(
                 plain(
-                    f"Stop {len(self.targets)} streams"
+                    f"Stop {len(self.targets)} stream{'s' if len(self.targets) != 1 else ''}"
                     f"{' in PRODUCTION' if self.production else ''}?",
                     "bold",
                 ),
@@ -262,6 +262,7 @@ class BatchScreen(ModalScreen[None]):
             self._status(f"✘ {exc.message}", "bold red")
             return
         done = {"stopped": 0, "failed": 0}
+        sent: list[StopTarget] = []
 
         def update(index: int, item: BatchItem) -> None:
             key = item.target.stream.value
@@ -292,7 +293,8 @@ class BatchScreen(ModalScreen[None]):
                     item.duration,
                     log=self.session.history,
                 )
-                self.session.remember(item.target)
+                if item.state != CANCELLED:
+                    sent.append(item.target)
             self._status(
                 f"{done['stopped']} stopped, {done['failed']} failed or cancelled, "
                 f"{len(targets) - sum(done.values())} to go · escape cancels the rest",
@@ -314,6 +316,8 @@ class BatchScreen(ModalScreen[None]):
                 await self.current_batch.run(client)
         finally:
             self.running = False
+            self.session.remember(*sent)  # one write for the whole batch
+        table.focus()
         self._status(
             f"Done in {time.monotonic() - started:.1f} s: {done['stopped']} stopped, "
             f"{done['failed']} failed or cancelled. Escape closes.",

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Footer, Input, Static
 
 from streamtui.sanitize import clean
 from streamtui.target import StopTarget
@@ -92,12 +92,13 @@ class ConfirmStopScreen(ModalScreen[bool]):
                     placeholder="last 4 characters", max_length=8, id="confirm-code", compact=True
                 )
             with Horizontal(id="confirm-buttons"):
-                yield Button("Cancel (n)", id="cancel", variant="default")
+                yield Button("Cancel (esc)" if self.strict else "Cancel (n)", id="cancel")
                 yield Button(
                     "Stop stream (y)" if not self.strict else "Stop stream",
                     id="confirm",
                     variant="error",
                 )
+        yield Footer()
 
     def on_mount(self) -> None:
         if self.strict:

@@ -69,6 +69,10 @@ class CredentialsScreen(ModalScreen[bool]):
             yield Static("", id="credentials-message")
 
     def on_mount(self) -> None:
+        if self.session.demo:  # the demo never touches the keyring: say so, offer nothing
+            self.query_one("#cred-login", Button).disabled = True
+            self.query_one("#cred-logout", Button).disabled = True
+            self._message("Demo mode: the OS keyring is never touched.", "yellow")
         self.refresh_status()
         self.query_one("#cred-token", Input).focus()
 

@@ -43,7 +43,17 @@ class HistoryScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table: DataTable[object] = self.query_one(DataTable)
-        table.add_columns("time", "outcome", "stream", "conference", "HTTP", "code", "request id")
+        # What matters first at 80 columns: when, what happened, and to which stream.
+        for name, width in (
+            ("time", 14),
+            ("outcome", 14),
+            ("HTTP", 4),
+            ("code", 6),
+            ("stream", 22),
+            ("conference", 20),
+        ):
+            table.add_column(name, width=width)
+        table.add_column("request id")
         records = self.history_log.read(limit=self.limit)
         for record in records:
             outcome = str(record.get("outcome") or "-")
@@ -52,10 +62,10 @@ class HistoryScreen(ModalScreen[None]):
             table.add_row(
                 cell(_local(record.get("time", ""))),
                 cell(outcome, OUTCOME_STYLE.get(outcome, "bold red")),
-                cell(stream),
-                cell(conference),
                 cell(record.get("http_status") or "-"),
                 cell(record.get("code") or "-"),
+                cell(stream),
+                cell(conference),
                 cell(record.get("request_id") or "-"),
             )
         note = (

@@ -252,7 +252,8 @@ class MainScreen(Screen[None]):
             self.field(kind).invalid = any(k == kind for k, _ in errors)
         if errors:
             kind = errors[0][0]
-            self.field(kind).note = "✘ invalid"
+            for bad, _ in errors:
+                self.field(bad).note = "✘ invalid"
             # One line per message: `pairs` strips control characters, "\n" included.
             lines = [pairs(("✘ Not sent. ", "bold red"), errors[0][1])]
             lines.extend(plain(message) for _, message in errors[1:])

@@ -10,7 +10,7 @@ from textual.widgets import Input, Label, Static
 from streamtui.tui.text import plain
 
 PLACEHOLDERS = {
-    "account": "AccountSid (UUID) — empty: the project ID",
+    "account": "empty = the project ID",
     "conference": "ConferenceSid (UUID)",
     "stream": "stream SID (UUID) or stream name",
 }
