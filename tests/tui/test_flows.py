@@ -177,7 +177,7 @@ async def test_invalid_fields_are_marked_inline_and_nothing_is_sent(
         assert len(app.screen_stack) == 1  # no confirmation
         fields = {kind: app.main.field(kind) for kind in ("account", "conference", "stream")}
         assert [k for k, f in fields.items() if f.invalid] == [bad]
-        assert fields[bad].has_class("-invalid")
+        assert all(w.has_class("-rejected") for w in fields[bad].widgets)  # styled red
         assert fields[bad].note == "✘ invalid"
         assert app.focused is fields[bad].input
         assert current_panel(app) == "notice"

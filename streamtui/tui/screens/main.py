@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, cast
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Container
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -85,14 +85,15 @@ class MainScreen(Screen[None]):
         self.prefill = prefill
         self.timeout = timeout
         self.last_target: StopTarget | None = None
+        self.fields: dict[str, TargetField] = {}  # made in compose: widgets need a running app
 
     # -- layout ----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield SessionBar(id="session-bar")
-        with Vertical(id="form"):
-            yield TargetField("account", self.prefill.account)
-            yield TargetField("conference", self.prefill.conference)
-            yield TargetField("stream", self.prefill.stream)
+        self.fields = {kind: TargetField(kind, getattr(self.prefill, kind)) for kind in KINDS}
+        with Container(id="form"):
+            for field in self.fields.values():
+                yield from field.widgets
         with ContentSwitcher(initial="welcome", id="panels"):
             yield Static(self._welcome(), id="welcome")
             yield Static("", id="notice")
@@ -148,7 +149,7 @@ class MainScreen(Screen[None]):
         self.field(empty or "stream").input.focus()
 
     def field(self, kind: str) -> TargetField:
-        return self.query_one(f"#field-{kind}", TargetField)
+        return self.fields[kind]
 
     async def panels(self) -> tuple[ProgressPanel, ResultPanel, ErrorPanel]:
         """The progress, result and error panels, mounted on first use: the first paint is
@@ -180,7 +181,7 @@ class MainScreen(Screen[None]):
         self.query_one("#panels", ContentSwitcher).current = name
 
     # -- fields ----------------------------------------------------------------------------------
-    @on(Input.Changed, ".target-field Input")
+    @on(Input.Changed, "#form Input")
     def _field_changed(self, event: Input.Changed) -> None:
         kind = (event.input.id or "").removeprefix("input-")
         if kind in KINDS:
@@ -189,7 +190,7 @@ class MainScreen(Screen[None]):
             if kind == "conference":  # a stream name's label depends on its conference
                 self._update_note("stream")
 
-    @on(Input.Submitted, ".target-field Input")
+    @on(Input.Submitted, "#form Input")
     def _field_submitted(self, event: Input.Submitted) -> None:
         self.focus_next()
 

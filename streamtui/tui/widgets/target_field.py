@@ -1,10 +1,13 @@
-"""One of the three target fields: name, input, and the saved label of what is typed."""
+"""One of the three target fields: its title, its input, and the note beside it (the saved label
+of what is typed, or why it is invalid).
+
+Not a container of its own: the form lays the nine widgets out in one grid, which paints the
+first screen sooner than three nested rows would.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.reactive import reactive
+from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 from streamtui.tui.text import plain
@@ -17,31 +20,27 @@ PLACEHOLDERS = {
 TITLES = {"account": "Account", "conference": "Conference", "stream": "Stream"}
 
 
-class TargetField(Horizontal):
-    """A labelled input whose saved label (or validation error) shows beside it."""
-
-    note: reactive[str] = reactive("")
-    invalid: reactive[bool] = reactive(False)
+class TargetField:
+    """The three widgets of one field, and what the screen reads and sets on them."""
 
     def __init__(self, kind: str, value: str = "") -> None:
-        super().__init__(id=f"field-{kind}", classes="target-field")
         self.kind = kind
-        self._initial = value
-
-    def compose(self) -> ComposeResult:
-        yield Label(TITLES[self.kind], classes="field-title")
-        yield Input(
-            self._initial,
-            placeholder=PLACEHOLDERS[self.kind],
+        self.title = Label(TITLES[kind], id=f"title-{kind}", classes="field-title")
+        self.input = Input(
+            value,
+            placeholder=PLACEHOLDERS[kind],
             compact=True,
-            id=f"input-{self.kind}",
+            id=f"input-{kind}",
+            classes="field-input",
             select_on_focus=False,
         )
-        yield Static("", classes="field-note")
+        self.note_widget = Static("", id=f"note-{kind}", classes="field-note")
+        self._note = ""
+        self._invalid = False
 
     @property
-    def input(self) -> Input:
-        return self.query_one(Input)
+    def widgets(self) -> tuple[Widget, Widget, Widget]:
+        return self.title, self.input, self.note_widget
 
     @property
     def value(self) -> str:
@@ -52,8 +51,21 @@ class TargetField(Horizontal):
         self.input.value = text
         self.input.cursor_position = len(text)
 
-    def watch_note(self, note: str) -> None:
-        self.query_one(".field-note", Static).update(plain(note))
+    @property
+    def note(self) -> str:
+        return self._note
 
-    def watch_invalid(self, invalid: bool) -> None:
-        self.set_class(invalid, "-invalid")
+    @note.setter
+    def note(self, note: str) -> None:
+        self._note = note
+        self.note_widget.update(plain(note))
+
+    @property
+    def invalid(self) -> bool:
+        return self._invalid
+
+    @invalid.setter
+    def invalid(self, invalid: bool) -> None:
+        self._invalid = invalid
+        for widget in self.widgets:
+            widget.set_class(invalid, "-rejected")  # not "-invalid": Input owns that one
