@@ -21,7 +21,7 @@ from streamtui.fuzzy import FuzzyIndex
 from streamtui.tui.text import pairs, plain
 
 T = TypeVar("T")
-SHOWN = 50  # rows in the list at once (a screen shows ~20); typing narrows the rest
+SHOWN = 30  # rows in the list at once (a 40-line terminal shows ~28); typing narrows the rest
 
 
 @dataclass(frozen=True)

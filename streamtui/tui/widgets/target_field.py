@@ -57,8 +57,9 @@ class TargetField:
 
     @note.setter
     def note(self, note: str) -> None:
-        self._note = note
-        self.note_widget.update(plain(note))
+        if note != self._note:  # most keystrokes leave it as it was: no relayout then
+            self._note = note
+            self.note_widget.update(plain(note))
 
     @property
     def invalid(self) -> bool:
@@ -66,6 +67,8 @@ class TargetField:
 
     @invalid.setter
     def invalid(self, invalid: bool) -> None:
+        if invalid == self._invalid:
+            return
         self._invalid = invalid
         for widget in self.widgets:
             widget.set_class(invalid, "-rejected")  # not "-invalid": Input owns that one
