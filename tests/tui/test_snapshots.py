@@ -162,23 +162,27 @@ def test_validation_notice(
     assert snap_compare(app, terminal_size=size, run_before=steps("ctrl+s"))
 
 
-# -- the other screens, at 80x24 -----------------------------------------------------------------
+# -- the other screens, at both sizes -----------------------------------------------------------------
 
 
-def test_picker(snap_compare: SnapCompare, emu: Emulator, tmp_path: Path) -> None:
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_picker(snap_compare: SnapCompare, emu: Emulator, tmp_path: Path, size: Any) -> None:
     app = app_for(emu, tmp_path, Prefill(conference=DEMO_CONFERENCE_SID))
-    assert snap_compare(app, run_before=steps("f2", *"rec"))
+    assert snap_compare(app, terminal_size=size, run_before=steps("f2", *"rec"))
 
 
-def test_saved_targets(snap_compare: SnapCompare, emu: Emulator, tmp_path: Path) -> None:
-    assert snap_compare(app_for(emu, tmp_path), run_before=steps("f3"))
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_saved_targets(snap_compare: SnapCompare, emu: Emulator, tmp_path: Path, size: Any) -> None:
+    assert snap_compare(app_for(emu, tmp_path), terminal_size=size, run_before=steps("f3"))
 
 
-def test_help(snap_compare: SnapCompare, emu: Emulator, tmp_path: Path) -> None:
-    assert snap_compare(app_for(emu, tmp_path), run_before=steps("f1"))
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_help(snap_compare: SnapCompare, emu: Emulator, tmp_path: Path, size: Any) -> None:
+    assert snap_compare(app_for(emu, tmp_path), terminal_size=size, run_before=steps("f1"))
 
 
-def test_history(snap_compare: SnapCompare, emu: Emulator, tmp_path: Path) -> None:
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_history(snap_compare: SnapCompare, emu: Emulator, tmp_path: Path, size: Any) -> None:
     app = app_for(emu, tmp_path, FULL)
 
     async def not_found(pilot: Pilot[Any]) -> None:
@@ -187,15 +191,17 @@ def test_history(snap_compare: SnapCompare, emu: Emulator, tmp_path: Path) -> No
         main.field("stream").input.focus()
 
     run = then(steps("ctrl+s", "y"), not_found, steps("ctrl+s", "y", "f7"))
-    assert snap_compare(app, run_before=run)
+    assert snap_compare(app, terminal_size=size, run_before=run)
 
 
-def test_credentials(snap_compare: SnapCompare, emu: Emulator, tmp_path: Path) -> None:
-    assert snap_compare(app_for(emu, tmp_path), run_before=steps("f8"))
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_credentials(snap_compare: SnapCompare, emu: Emulator, tmp_path: Path, size: Any) -> None:
+    assert snap_compare(app_for(emu, tmp_path), terminal_size=size, run_before=steps("f8"))
 
 
-def test_conferences(snap_compare: SnapCompare, emu: Emulator, tmp_path: Path) -> None:
-    assert snap_compare(app_for(emu, tmp_path), run_before=steps("f4"))
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_conferences(snap_compare: SnapCompare, emu: Emulator, tmp_path: Path, size: Any) -> None:
+    assert snap_compare(app_for(emu, tmp_path), terminal_size=size, run_before=steps("f4"))
 
 
 @pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
@@ -211,7 +217,10 @@ def test_batch_after_run(
     assert snap_compare(app, terminal_size=size, run_before=run)
 
 
-def test_batch_confirmation(snap_compare: SnapCompare, emu: Emulator, tmp_path: Path) -> None:
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_batch_confirmation(
+    snap_compare: SnapCompare, emu: Emulator, tmp_path: Path, size: Any
+) -> None:
     app = app_for(emu, tmp_path, INCIDENT)
     run = then(steps("f5", "space", "down", "space", "tab"), steps("ctrl+s"))
-    assert snap_compare(app, run_before=run)
+    assert snap_compare(app, terminal_size=size, run_before=run)
