@@ -50,6 +50,9 @@ VALIDATORS: dict[str, Callable[[str], str]] = {
 }
 
 
+_PARENT_KIND = {"conference": "account", "stream": "conference"}
+
+
 def _short(sid: str) -> str:
     """A UUID's first group (enough to tell saved entries apart); names stay whole."""
     return sid[:8] + "…" if len(sid) == 36 and sid.count("-") == 4 else sid
@@ -377,12 +380,17 @@ class MainScreen(Screen[None]):
 
         kind = self._focused_kind()
         recency = self.session.recency(kind)
+        parent_kind = _PARENT_KIND.get(kind)
+        parents = (  # parent labels are searchable: type "support" to find its streams
+            {e.sid: e.label for e in self.session.entries(parent_kind)} if parent_kind else {}
+        )
         items = [
             PickerItem(
                 entry.sid,
                 entry.label,
-                entry.sid + (f"  in {_short(entry.parent)}" if entry.parent else ""),
+                entry.sid,
                 recency.get(entry.sid, 0.0),
+                also=parents.get(entry.parent or "", ""),
             )
             for entry in self.session.entries(kind)
         ]
@@ -427,6 +435,7 @@ class MainScreen(Screen[None]):
                 "Saved targets",
                 items,
                 empty="No saved targets yet: fill the three fields and press ctrl+t.",
+                label_width=40,
             ),
             chosen,
         )

@@ -32,10 +32,11 @@ class PickerItem(Generic[T]):
     label: str
     detail: str
     recency: float = 0.0
+    also: str = ""  # matched by the filter, not shown (e.g. the conference's label)
 
     @property
     def search_text(self) -> str:
-        return f"{self.label} {self.detail}"
+        return f"{self.label} {self.detail} {self.also}"
 
 
 class PickerScreen(ModalScreen[T | None], Generic[T]):
@@ -50,9 +51,18 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
         Binding("pageup", "page_up", "Page up", show=False),
     ]
 
-    def __init__(self, title: str, items: Sequence[PickerItem[T]], *, empty: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        items: Sequence[PickerItem[T]],
+        *,
+        empty: str = "",
+        label_width: int = 26,
+    ) -> None:
+        """`label_width`: labels are cut to it so that a row fits one line at 80 columns."""
         super().__init__()
         self.title_text = title
+        self.label_width = label_width
         self.items = list(items)
         self.empty = empty or "Nothing saved yet."
         self.index: FuzzyIndex[PickerItem[T]] = FuzzyIndex(
@@ -101,7 +111,11 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
         """Built once per item (cleaning and styling 10,000 labels per keystroke is not free)."""
         prompt = self._prompts.get(id(item))
         if prompt is None:
-            prompt = pairs((item.label or "(no label)", "bold"), ("  ", ""), (item.detail, "dim"))
+            label = item.label or "(no label)"
+            width = self.label_width
+            if len(label) > width:  # one line per row, even at 80 columns
+                label = label[: width - 1] + "…"
+            prompt = pairs((f"{label:<{width}}", "bold"), ("  ", ""), (item.detail, "dim"))
             self._prompts[id(item)] = prompt
         return prompt
 
