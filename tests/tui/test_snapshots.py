@@ -162,7 +162,7 @@ def test_validation_notice(
     assert snap_compare(app, terminal_size=size, run_before=steps("ctrl+s"))
 
 
-# -- the other screens, at both sizes -----------------------------------------------------------------
+# -- the other screens, at both sizes ---------------------------------------------------------
 
 
 @pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
