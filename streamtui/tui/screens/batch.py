@@ -167,9 +167,9 @@ class BatchScreen(ModalScreen[None]):
                 yield Static(
                     pairs(
                         ("  space", "bold"),
-                        (" toggles a saved stream · paste SIDs or names on the right · ", "dim"),
+                        (" toggles · paste on the right · ", "dim"),
                         ("ctrl+s", "bold"),
-                        (" stops them", "dim"),
+                        (" stops", "dim"),
                     ),
                     id="batch-help",
                 )

@@ -39,9 +39,10 @@ class SessionBar(Static):
         if self.production:
             parts.append((" PRODUCTION ", "bold white on red"))
             parts.append(" ")
-        parts.append(("profile ", "dim"))
+        if not self.production:  # at 80 columns the badge needs the room
+            parts.append(("profile ", "dim"))
         parts.append((self.profile or "-", "bold"))
-        parts.append(("  →  ", "dim"))
+        parts.append((" → ", "dim"))
         parts.append((self.where or "-", "bold"))
         parts.append(("  ", ""))
         parts.append((self.who, "dim"))
