@@ -194,34 +194,55 @@ class _Invalid(Exception):
         self.message = message
 
 
-def load_config(path: Path | str | None = None) -> Config:
-    """Read and validate the config; a missing file is an empty config. Raises ConfigError."""
+def load_config(path: Path | str | None = None, *, cache_dir: Path | None = None) -> Config:
+    """Read and validate the config; a missing file is an empty config. Raises ConfigError.
+
+    With `cache_dir` (the TUI's state folder), a valid config is also cached there and read
+    back from the cache while the file is unchanged (see streamtui.config_cache)."""
     target = Path(path) if path is not None else default_config_path()
-    read = _read(target)
-    if read is None:
+    data = _read_bytes(target)
+    if data is None:
         return Config(target)
-    raw, text = read
-    return _validated(raw, target, text)
+    if cache_dir is None:
+        raw, text = _parse_toml(target, data)
+        return _validated(raw, target, text)
+    from streamtui import config_cache
+
+    key = config_cache.key_of(target, data)
+    cached = config_cache.read(cache_dir)
+    config = config_cache.loads(cached, key, target) if cached is not None else None
+    if config is None:
+        raw, text = _parse_toml(target, data)
+        blob = config_cache.dumps(key, _validated(raw, target, text))
+        del raw, text
+        # Rebuilt from the blob once the parse tree is gone: compact, like a cached launch.
+        config = config_cache.loads(blob, key, target)
+        assert config is not None
+        config_cache.write(cache_dir, blob)
+    return config
 
 
-def load_config_for_ui(path: Path | str | None = None) -> Config:
+def load_config_for_ui(path: Path | str | None = None, *, cache_dir: Path | None = None) -> Config:
     """Like `load_config`, but a bad file gives an empty read-only config saying what is wrong.
 
     The TUI must open even when the config is broken: it shows `problem` and saves nothing.
     """
     target = Path(path) if path is not None else default_config_path()
     try:
-        return load_config(target)
+        return load_config(target, cache_dir=cache_dir)
     except ConfigError as exc:
         return Config(target, read_only=True, problem=exc.message)
 
 
 def _read(path: Path) -> tuple[dict[str, Any], str] | None:
     """The parsed TOML and its text, or None when there is no file."""
-    import tomllib
+    data = _read_bytes(path)
+    return None if data is None else _parse_toml(path, data)
 
+
+def _read_bytes(path: Path) -> bytes | None:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         return None
     except IsADirectoryError:
@@ -233,6 +254,12 @@ def _read(path: Path) -> tuple[dict[str, Any], str] | None:
         raise ConfigError(
             f"Cannot read the config file {path}: {exc.strerror or exc}. Check its permissions."
         ) from exc
+
+
+def _parse_toml(path: Path, data: bytes) -> tuple[dict[str, Any], str]:
+    """The parsed TOML and its text (to find the line of a problem)."""
+    import tomllib
+
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:

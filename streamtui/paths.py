@@ -103,8 +103,10 @@ def remove_stale_temp_files(path: Path) -> None:
             stale.unlink()
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` atomically and durably, mode 0600, in a folder made 0700."""
+def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Replace `path` with `data` atomically and durably, mode 0600, in a folder made 0700.
+
+    `durable=False` skips the fsync, for a cache that is fine to lose in a crash."""
     folder = ensure_private_dir(path.parent)
     fd, temp_name = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=folder)
     try:
@@ -112,7 +114,8 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.fchmod(handle.fileno(), 0o600)
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(temp_name, path)
     except BaseException:
         with contextlib.suppress(OSError):

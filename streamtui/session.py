@@ -17,10 +17,10 @@ from streamtui.credentials import Credentials, KeyringStore, resolve, resolve_id
 from streamtui.errors import ConfigError, CredentialsError
 from streamtui.secret import Secret
 from streamtui.state import StateStore
-from streamtui.target import StopTarget
 
 if TYPE_CHECKING:
     from streamtui.history import HistoryLog
+    from streamtui.target import StopTarget
 
 KINDS = ("account", "conference", "stream")
 
@@ -52,7 +52,7 @@ class Session:
         state_dir: Path,
         env: Mapping[str, str] | None = None,
     ) -> Session:
-        config = load_config_for_ui(config_path)
+        config = load_config_for_ui(config_path, cache_dir=state_dir)
         problem = config.problem
         try:
             name, chosen = config.profile(profile)
@@ -150,6 +150,8 @@ class Session:
         return entry.label if entry is not None else ""
 
     def labelled(self, target: StopTarget) -> StopTarget:
+        from streamtui.target import StopTarget
+
         return StopTarget(
             target.account,
             target.conference,

@@ -50,6 +50,13 @@ def tidy(value: str) -> str:
     return value
 
 
+def _lower(value: str) -> str:
+    """`value` in lowercase; the same string when it already is (a config of 10,000 SIDs then
+    keeps one copy of each, not two)."""
+    lowered = value.lower()
+    return value if lowered == value else lowered
+
+
 def _shown(value: str) -> str:
     """A refused value as it can be safely quoted back in a message."""
     shown = _CONTROL.sub("?", value)
@@ -71,7 +78,7 @@ def validate_uuid(value: str, *, field: str, what: str) -> str:
             f"groups of 8-4-4-4-12, such as {EXAMPLE_UUID}.",
             field=field,
         )
-    return cleaned.lower()
+    return _lower(cleaned)
 
 
 def validate_account_sid(value: str) -> str:
@@ -95,7 +102,7 @@ def validate_stream(value: str) -> StreamRef:
             field="stream",
         )
     if is_uuid(cleaned):
-        return StreamRef(cleaned.lower(), is_name=False)
+        return StreamRef(_lower(cleaned), is_name=False)
     problems = []
     if _CONTROL.search(cleaned) or not cleaned.isprintable():
         problems.append("control characters")

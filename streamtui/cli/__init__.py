@@ -1,45 +1,49 @@
 """The `streamtui` command. Parses arguments and dispatches; the TUI is imported only to launch it.
 
 `streamtui stop` never imports Textual (tests/unit/test_cli_imports.py proves it).
+
+The interpreter is tuned for the launch (streamtui.startup) while a command imports what it needs,
+and put back as soon as the command starts its work; the TUI puts it back after its first paint.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from importlib import import_module
 
+from streamtui import startup
 from streamtui.cli.parser import build_parser
 from streamtui.errors import StreamTuiError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    arguments = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(emulator_options="emulator" in arguments)
-    args = parser.parse_args(arguments)
+    startup.begin()
     try:
-        if args.command == "stop":
-            from streamtui.cli.stop import run_stop
+        return _dispatch(list(sys.argv[1:] if argv is None else argv))
+    finally:
+        startup.end()
 
-            return run_stop(args)
-        if args.command == "emulator":
-            from streamtui.emulator.command import run as run_emulator
 
-            return run_emulator(args)
-        if args.command == "auth":
-            from streamtui.cli.auth import run_auth
+RUNNERS = {
+    "stop": ("streamtui.cli.stop", "run_stop"),
+    "emulator": ("streamtui.emulator.command", "run"),
+    "auth": ("streamtui.cli.auth", "run_auth"),
+    "history": ("streamtui.cli.history", "run_history"),
+    "config": ("streamtui.cli.config", "run_config"),
+    None: ("streamtui.cli.launch", "run_tui"),  # no command: the TUI
+}
 
-            return run_auth(args)
-        if args.command == "history":
-            from streamtui.cli.history import run_history
 
-            return run_history(args)
-        if args.command == "config":
-            from streamtui.cli.config import run_config
-
-            return run_config(args)
-        from streamtui.cli.launch import run_tui
-
-        return run_tui(args)
+def _dispatch(arguments: list[str]) -> int:
+    args = build_parser(arguments).parse_args(arguments)
+    module, function = RUNNERS[args.command]
+    try:
+        run: Callable[[argparse.Namespace], int] = getattr(import_module(module), function)
+        if args.command is not None:
+            startup.end()  # the TUI ends it after its first paint
+        return run(args)
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130

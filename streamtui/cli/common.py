@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from streamtui.cli.output import warn
 from streamtui.credentials import ENV_BASE_URL, ENV_PROJECT_ID, ENV_SPACE, ENV_TOKEN
 from streamtui.errors import ConfigError
 
@@ -54,6 +53,8 @@ def load_profile(
         config = load_config(path)
     except ConfigError as exc:
         if profile_flag is None and not require_config and _environment_is_complete():
+            from streamtui.cli.output import warn
+
             warn(f"{exc.message} (ignored: the SIGNALWIRE_* variables are complete)")
             return None, None, None
         raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable, Sequence
 
 from streamtui import __version__
 
@@ -55,9 +56,15 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     )
 
 
-def build_parser(*, emulator_options: bool = True) -> argparse.ArgumentParser:
-    """The whole parser. `emulator_options=False` skips importing the emulator (~35 ms), for
-    every command but `emulator` itself."""
+def build_parser(arguments: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; with `arguments`, only the subcommand named among them gets its options.
+
+    `streamtui --help` lists every subcommand either way; a subcommand's options matter only
+    when it is named, and building all of them costs a bare `streamtui` ~4 ms of its launch
+    (the emulator's would import the emulator, ~35 ms). A word that names a subcommand but is
+    an option's value just builds options that go unused: the parse is the same.
+    """
+    named = set(COMMANDS) if arguments is None else set(arguments) & set(COMMANDS)
     parser = argparse.ArgumentParser(
         prog="streamtui",
         description="Stop a runaway SignalWire conference media stream. Without a command, "
@@ -82,14 +89,17 @@ def build_parser(*, emulator_options: bool = True) -> argparse.ArgumentParser:
         help="enable mouse support (off by default: it costs bandwidth over SSH)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (summary, configure) in COMMANDS.items():
+        sub = commands.add_parser(name, help=summary)
+        if name in named:
+            configure(sub)
+    return parser
 
-    stop = commands.add_parser(
-        "stop",
-        help="stop one or more conference streams",
-        description="Send Status=stopped to conference streams and print the result.",
-        epilog=EXIT_CODES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+
+def _stop(stop: argparse.ArgumentParser) -> None:
+    stop.description = "Send Status=stopped to conference streams and print the result."
+    stop.epilog = EXIT_CODES
+    stop.formatter_class = argparse.RawDescriptionHelpFormatter
     _common(stop, suppress=True)
     stop.add_argument(
         "--account",
@@ -134,7 +144,8 @@ def build_parser(*, emulator_options: bool = True) -> argparse.ArgumentParser:
         help="print the exact request (token masked) and send nothing",
     )
 
-    auth = commands.add_parser("auth", help="store, show or delete credentials (OS keyring)")
+
+def _auth(auth: argparse.ArgumentParser) -> None:
     auth_commands = auth.add_subparsers(dest="auth_command", metavar="ACTION", required=True)
     login = auth_commands.add_parser("login", help="check the credentials and store the token")
     _common(login, suppress=True)
@@ -158,7 +169,8 @@ def build_parser(*, emulator_options: bool = True) -> argparse.ArgumentParser:
         sub = auth_commands.add_parser(name, help=text)
         _common(sub, suppress=True)
 
-    history = commands.add_parser("history", help="print the audit log of stop attempts")
+
+def _history(history: argparse.ArgumentParser) -> None:
     _common(history, suppress=True)
     history.add_argument("--json", action="store_true", help="one JSON record per line")
     history.add_argument(
@@ -169,18 +181,26 @@ def build_parser(*, emulator_options: bool = True) -> argparse.ArgumentParser:
         help="the N most recent records (default 20; 0 for all)",
     )
 
-    config = commands.add_parser("config", help="show where the config file is")
+
+def _config(config: argparse.ArgumentParser) -> None:
     _common(config, suppress=True)
     config.add_argument("action", choices=["path"], help="path: print the config file's path")
 
-    emulator = commands.add_parser(
-        "emulator",
-        help="run the local SignalWire-compatible emulator",
-        description="Run a local emulator of the SignalWire endpoints streamtui uses, with demo "
-        "data and fault injection.",
-    )
-    if emulator_options:
-        from streamtui.emulator.command import configure_parser
 
-        configure_parser(emulator)
-    return parser
+def _emulator(emulator: argparse.ArgumentParser) -> None:
+    from streamtui.emulator.command import configure_parser
+
+    emulator.description = (
+        "Run a local emulator of the SignalWire endpoints streamtui uses, with demo "
+        "data and fault injection."
+    )
+    configure_parser(emulator)
+
+
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "stop": ("stop one or more conference streams", _stop),
+    "auth": ("store, show or delete credentials (OS keyring)", _auth),
+    "history": ("print the audit log of stop attempts", _history),
+    "config": ("show where the config file is", _config),
+    "emulator": ("run the local SignalWire-compatible emulator", _emulator),
+}

@@ -23,6 +23,7 @@ from streamtui.emulator import (
 )
 from streamtui.models import STREAM_FIELDS
 from streamtui.session import Session
+from streamtui.tui.app import StreamTuiApp
 from streamtui.tui.screens.confirm import ConfirmStopScreen
 from streamtui.tui.screens.main import MainScreen, Prefill
 from streamtui.tui.widgets.panels import ProgressPanel, ResultPanel
@@ -47,6 +48,14 @@ from tests.tui.conftest import (
 )
 
 FULL = Prefill("", DEMO_CONFERENCE_SID, DEMO_STREAM_SID)
+
+
+def in_error_colour(app: StreamTuiApp, column: str, kind: str) -> bool:
+    """Whether the field's line in a form column (titles or notes) is drawn in red."""
+    y = ("account", "conference", "stream").index(kind) * 2  # a blank line between fields
+    strip = app.main.query_one(column).render_line(y)
+    error = app.theme_variables["error"].lower()
+    return any(error in str(segment.style) for segment in strip if segment.text.strip())
 
 
 async def test_typed_fields_confirm_then_y_sends_exactly_one_post(
@@ -177,7 +186,11 @@ async def test_invalid_fields_are_marked_inline_and_nothing_is_sent(
         assert len(app.screen_stack) == 1  # no confirmation
         fields = {kind: app.main.field(kind) for kind in ("account", "conference", "stream")}
         assert [k for k, f in fields.items() if f.invalid] == [bad]
-        assert all(w.has_class("-rejected") for w in fields[bad].widgets)  # styled red
+        assert [k for k, f in fields.items() if f.input.has_class("-rejected")] == [bad]
+        # Its title and note, and only its, are drawn in the theme's error colour.
+        for column in ("#form-titles", "#form-notes"):
+            red = [kind for kind in fields if in_error_colour(app, column, kind)]
+            assert red == [bad], column
         assert fields[bad].note == "✘ invalid"
         assert app.focused is fields[bad].input
         assert current_panel(app) == "notice"
@@ -527,3 +540,24 @@ async def test_c_copies_the_selected_value_of_the_result(make_app: AppFactory) -
         assert f"Copied conference_sid: {DEMO_CONFERENCE_SID}" in notifications(app)
         await pilot.press("up", "up", "ctrl+y")  # wraps around to the uri
         assert app.clipboard.endswith(f"/Streams/{DEMO_STREAM_SID}.json")
+
+
+async def test_the_first_paint_ends_the_launch_tuning(make_app: AppFactory) -> None:
+    """`streamtui` pauses gc and shortens the switch interval for its launch (streamtui.startup);
+    the main screen's first paint puts both back."""
+    import gc
+    import sys
+
+    from streamtui import startup
+
+    interval = sys.getswitchinterval()
+    startup.begin()
+    try:
+        app = make_app(FULL)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert not startup.launching()
+            assert gc.isenabled()
+            assert sys.getswitchinterval() == interval
+    finally:
+        startup.end()

@@ -21,13 +21,13 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input, Static
 
+from streamtui import startup
 from streamtui.config import Entry, Kind, SavedTarget
 from streamtui.errors import ConfigError, InvalidInput, StreamTuiError
 from streamtui.session import KINDS, Session
-from streamtui.target import StopTarget
 from streamtui.tui.text import pairs, plain
 from streamtui.tui.widgets.header import SessionBar
-from streamtui.tui.widgets.target_field import TargetField
+from streamtui.tui.widgets.target_field import TargetField, target_fields
 from streamtui.validation import (
     validate_account_sid,
     validate_conference_sid,
@@ -36,6 +36,7 @@ from streamtui.validation import (
 
 if TYPE_CHECKING:
     from streamtui.api import RetryEvent
+    from streamtui.target import StopTarget
     from streamtui.tui.widgets.panels import ErrorPanel, ProgressPanel, ResultPanel
 
 
@@ -93,10 +94,15 @@ class MainScreen(Screen[None]):
     # -- layout ----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield SessionBar(id="session-bar")
-        self.fields = {kind: TargetField(kind, getattr(self.prefill, kind)) for kind in KINDS}
-        with Container(id="form"):
-            for field in self.fields.values():
-                yield from field.widgets
+        self.fields, titles, notes = target_fields(
+            KINDS, [getattr(self.prefill, kind) for kind in KINDS]
+        )
+        with Container(id="form"):  # a grid: titles and notes span the three rows
+            yield titles
+            yield self.fields["account"].input
+            yield notes
+            yield self.fields["conference"].input
+            yield self.fields["stream"].input
         with ContentSwitcher(initial="welcome", id="panels"):
             yield Static(self._welcome(), id="welcome")
             yield Static("", id="notice")
@@ -150,6 +156,7 @@ class MainScreen(Screen[None]):
             self._update_note(kind)
         empty = next((k for k in KINDS[1:] if not self.field(k).value), None)
         self.field(empty or "stream").input.focus()
+        self.call_after_refresh(startup.end)  # the launch ends with this first paint
 
     def field(self, kind: str) -> TargetField:
         return self.fields[kind]
@@ -265,6 +272,8 @@ class MainScreen(Screen[None]):
             self.show_panel("notice")
             self.field(kind).input.focus()
             return None
+        from streamtui.target import StopTarget
+
         target = StopTarget(
             values["account"], values["conference"], validate_stream(self.field("stream").value)
         )

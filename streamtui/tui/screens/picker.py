@@ -99,13 +99,14 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
         options.set_options([Option(self._prompt(item)) for item in self.shown])
         if self.shown:
             options.highlighted = 0
-        count = self.query_one("#picker-count", Static)
         if not self.items:
-            count.update(plain(self.empty, "italic"))
+            count = plain(self.empty, "italic")
         elif len(matches) > SHOWN:
-            count.update(plain(f"first {SHOWN} matches of {len(self.items)} · type more", "dim"))
+            count = plain(f"first {SHOWN} matches of {len(self.items)} · type more", "dim")
         else:
-            count.update(plain(f"{len(matches)} of {len(self.items)}", "dim"))
+            count = plain(f"{len(matches)} of {len(self.items)}", "dim")
+        # One line of fixed size: no layout pass for it on every keystroke.
+        self.query_one("#picker-count", Static).update(count, layout=False)
 
     def _prompt(self, item: PickerItem[T]) -> Content:
         """Built once per item (cleaning and styling 10,000 labels per keystroke is not free)."""
