@@ -86,11 +86,14 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
 
     def on_mount(self) -> None:
         self.refilter("")
-        self.query_one("#picker-filter", Input).focus()
+        query = self.query_one("#picker-filter", Input)
+        # Filtered as the value changes, not on the Changed message that follows: the input
+        # and the list then update in the same frame, one redraw per keystroke instead of two.
+        self.watch(query, "value", self.refilter, init=False)
+        query.focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.refilter(event.value)
+        event.stop()  # handled by the watch above
 
     def refilter(self, query: str) -> None:
         matches = self.index.filter(query, limit=SHOWN + 1)
