@@ -1,5 +1,5 @@
-"""The validated config, cached in the state folder: a TUI launch with 10,000 saved entries
-neither reparses the TOML nor keeps the parse's memory.
+"""The validated config, cached in the state folder: with 10,000 saved entries, a launch (TUI,
+`stop`, `auth`) neither reparses the TOML nor keeps the parse's memory.
 
 `tomllib` takes ~160 ms over such a file, and the entries the TUI keeps end up scattered among the
 freed parse tree, so the allocator cannot give that memory back: the idle TUI stays ~5 MiB larger.
