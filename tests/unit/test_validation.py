@@ -478,3 +478,14 @@ def test_invalid_tokens(typed: str, wording: str) -> None:
     secret_part = typed.strip()
     if len(secret_part) > 3:
         assert secret_part not in caught.value.message  # never echo the token back
+
+
+def test_a_lowercase_sid_is_returned_as_the_same_string() -> None:
+    """A config of 10,000 SIDs keeps one string per SID, not the parsed one and a lowered copy;
+    an uppercase SID is still lowered."""
+    sid = "".join(["3f2a9c1e-7b4d-4e8a-9c0f-", "1a2b3c4d5e6f"])  # built at run time: not a constant
+    assert validate_conference_sid(sid) is sid
+    assert validate_stream(sid).value is sid
+    upper = sid.upper()
+    assert validate_conference_sid(upper) == sid
+    assert validate_stream(upper).value == sid
