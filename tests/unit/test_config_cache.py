@@ -406,18 +406,6 @@ def test_cache_file_that_is_a_folder_is_ignored(path: Path, state: Path) -> None
     assert cache_of(state).is_dir()
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
-def test_read_only_cache_dir_is_ignored(path: Path, state: Path) -> None:
-    state.mkdir()
-    state.chmod(0o500)
-    try:
-        write(path, CONFIG)
-        assert load_config(path, cache_dir=state) == load_config(path)
-        assert not cache_of(state).exists()
-    finally:
-        state.chmod(0o700)
-
-
 def test_entries_share_their_parent_string_after_a_cached_load(
     path: Path, state: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
