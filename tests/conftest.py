@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from streamtui.emulator import Emulator
+from streamtui.emulator import DEMO_API_TOKEN, DEMO_PROJECT_ID, Emulator
 from tests.support.secret_service import SecretService
 from tests.support.secret_service import secret_service as secret_service_session
 
@@ -71,3 +71,15 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, s
     for name, value in values.items():
         monkeypatch.setenv(name, value)
     return dict(os.environ)
+
+
+@pytest.fixture
+def env(isolated_env: dict[str, str], emulator: Emulator) -> dict[str, str]:
+    """`isolated_env` with complete credentials for the emulator in the SIGNALWIRE_* variables,
+    for running `streamtui` commands against it (a test file may define its own `env`)."""
+    return {
+        **isolated_env,
+        "STREAMTUI_BASE_URL": emulator.base_url,
+        "SIGNALWIRE_PROJECT_ID": DEMO_PROJECT_ID,
+        "SIGNALWIRE_API_TOKEN": DEMO_API_TOKEN,
+    }

@@ -54,25 +54,25 @@ def run(
     return result
 
 
+def login_args(emulator: Emulator, *extra: str) -> list[str]:
+    """`auth login` for the demo project against the emulator."""
+    return [
+        "auth",
+        "login",
+        "--space",
+        DEMO_SPACE,
+        "--project-id",
+        PROJECT,
+        "--base-url",
+        emulator.base_url,
+        *extra,
+    ]
+
+
 def login(
     env: dict[str, str], emulator: Emulator, token: str = TOKEN, *extra: str
 ) -> subprocess.CompletedProcess[str]:
-    return run(
-        [
-            "auth",
-            "login",
-            "--space",
-            DEMO_SPACE,
-            "--project-id",
-            PROJECT,
-            "--base-url",
-            emulator.base_url,
-            "--with-token",
-            *extra,
-        ],
-        env,
-        input=f"{token}\n",
-    )
+    return run(login_args(emulator, "--with-token", *extra), env, input=f"{token}\n")
 
 
 def secret_tool(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -372,19 +372,7 @@ def test_login_with_an_unusable_token_exits_2(
 def test_login_without_with_token_and_no_tty_exits_2(
     env: dict[str, str], emulator: Emulator, project: tuple[str, str]
 ) -> None:
-    result = run(
-        [
-            "auth",
-            "login",
-            "--space",
-            DEMO_SPACE,
-            "--project-id",
-            PROJECT,
-            "--base-url",
-            emulator.base_url,
-        ],
-        env,
-    )
+    result = run(login_args(emulator), env)
     assert result.returncode == 2, result.stderr
     assert "--with-token" in result.stderr
     assert emulator.requests == []

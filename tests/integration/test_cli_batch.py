@@ -23,7 +23,6 @@ from streamtui.emulator import (
     DEMO_CONFERENCE_SID,
     DEMO_FLAKY_STREAM_SID,
     DEMO_INCIDENT_CONFERENCE_SID,
-    DEMO_PROJECT_ID,
     DEMO_QUEUED_STREAM_SID,
     DEMO_RECORDING_STREAM_SID,
     DEMO_STOPPED_STREAM_NAME,
@@ -57,16 +56,6 @@ def stop_args(*streams: str, conference: str = DEMO_CONFERENCE_SID) -> list[str]
     for stream in streams:
         args += ["--stream", stream]
     return args
-
-
-@pytest.fixture
-def env(isolated_env: dict[str, str], emulator: Emulator) -> dict[str, str]:
-    return {
-        **isolated_env,
-        "STREAMTUI_BASE_URL": emulator.base_url,
-        "SIGNALWIRE_PROJECT_ID": DEMO_PROJECT_ID,
-        "SIGNALWIRE_API_TOKEN": DEMO_API_TOKEN,
-    }
 
 
 def requested(emulator: Emulator) -> list[str]:

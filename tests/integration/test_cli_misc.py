@@ -39,16 +39,6 @@ def stop(env: dict[str, str], stream: str, *extra: str) -> subprocess.CompletedP
     return run(["stop", "--conference", DEMO_CONFERENCE_SID, "--stream", stream, *extra], env)
 
 
-@pytest.fixture
-def env(isolated_env: dict[str, str], emulator: Emulator) -> dict[str, str]:
-    return {
-        **isolated_env,
-        "STREAMTUI_BASE_URL": emulator.base_url,
-        "SIGNALWIRE_PROJECT_ID": DEMO_PROJECT_ID,
-        "SIGNALWIRE_API_TOKEN": DEMO_API_TOKEN,
-    }
-
-
 # --- history -------------------------------------------------------------------------------------
 
 

@@ -67,16 +67,6 @@ def stop_args(
     return ["stop", "--conference", conference, "--stream", stream, *extra]
 
 
-@pytest.fixture
-def env(isolated_env: dict[str, str], emulator: Emulator) -> dict[str, str]:
-    return {
-        **isolated_env,
-        "STREAMTUI_BASE_URL": emulator.base_url,
-        "SIGNALWIRE_PROJECT_ID": DEMO_PROJECT_ID,
-        "SIGNALWIRE_API_TOKEN": DEMO_API_TOKEN,
-    }
-
-
 def assert_refused(
     result: subprocess.CompletedProcess[str], emulator: Emulator, *words: str
 ) -> None:

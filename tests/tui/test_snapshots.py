@@ -44,6 +44,7 @@ RunBefore = Callable[[Pilot[Any]], Awaitable[None]]
 
 SMALL = (80, 24)
 LARGE = (120, 40)
+BOTH_SIZES = pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
 FULL = Prefill("", DEMO_CONFERENCE_SID, DEMO_STREAM_SID)
 INCIDENT = Prefill("", DEMO_INCIDENT_CONFERENCE_SID, "")
 
@@ -121,18 +122,18 @@ def then(*parts: RunBefore) -> RunBefore:
 # -- the main screen, at both sizes --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+@BOTH_SIZES
 def test_main_empty(snap_compare: SnapCompare, emu: Emulator, tmp_path: Path, size: Any) -> None:
     assert snap_compare(app_for(emu, tmp_path), terminal_size=size, run_before=steps())
 
 
-@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+@BOTH_SIZES
 def test_main_result(snap_compare: SnapCompare, emu: Emulator, tmp_path: Path, size: Any) -> None:
     app = app_for(emu, tmp_path, FULL)
     assert snap_compare(app, terminal_size=size, run_before=steps("ctrl+s", "y"))
 
 
-@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+@BOTH_SIZES
 def test_main_error_404(
     snap_compare: SnapCompare, emu: Emulator, tmp_path: Path, size: Any
 ) -> None:
@@ -140,13 +141,13 @@ def test_main_error_404(
     assert snap_compare(app, terminal_size=size, run_before=steps("ctrl+s", "y"))
 
 
-@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+@BOTH_SIZES
 def test_confirmation(snap_compare: SnapCompare, emu: Emulator, tmp_path: Path, size: Any) -> None:
     app = app_for(emu, tmp_path, FULL)
     assert snap_compare(app, terminal_size=size, run_before=steps("ctrl+s"))
 
 
-@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+@BOTH_SIZES
 def test_confirmation_strict_production(
     snap_compare: SnapCompare, emu: Emulator, tmp_path: Path, size: Any
 ) -> None:
@@ -154,7 +155,7 @@ def test_confirmation_strict_production(
     assert snap_compare(app, terminal_size=size, run_before=steps("ctrl+s"))
 
 
-@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+@BOTH_SIZES
 def test_validation_notice(
     snap_compare: SnapCompare, emu: Emulator, tmp_path: Path, size: Any
 ) -> None:
@@ -165,23 +166,23 @@ def test_validation_notice(
 # -- the other screens, at both sizes ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+@BOTH_SIZES
 def test_picker(snap_compare: SnapCompare, emu: Emulator, tmp_path: Path, size: Any) -> None:
     app = app_for(emu, tmp_path, Prefill(conference=DEMO_CONFERENCE_SID))
     assert snap_compare(app, terminal_size=size, run_before=steps("f2", *"rec"))
 
 
-@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+@BOTH_SIZES
 def test_saved_targets(snap_compare: SnapCompare, emu: Emulator, tmp_path: Path, size: Any) -> None:
     assert snap_compare(app_for(emu, tmp_path), terminal_size=size, run_before=steps("f3"))
 
 
-@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+@BOTH_SIZES
 def test_help(snap_compare: SnapCompare, emu: Emulator, tmp_path: Path, size: Any) -> None:
     assert snap_compare(app_for(emu, tmp_path), terminal_size=size, run_before=steps("f1"))
 
 
-@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+@BOTH_SIZES
 def test_history(snap_compare: SnapCompare, emu: Emulator, tmp_path: Path, size: Any) -> None:
     app = app_for(emu, tmp_path, FULL)
 
@@ -194,17 +195,17 @@ def test_history(snap_compare: SnapCompare, emu: Emulator, tmp_path: Path, size:
     assert snap_compare(app, terminal_size=size, run_before=run)
 
 
-@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+@BOTH_SIZES
 def test_credentials(snap_compare: SnapCompare, emu: Emulator, tmp_path: Path, size: Any) -> None:
     assert snap_compare(app_for(emu, tmp_path), terminal_size=size, run_before=steps("f8"))
 
 
-@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+@BOTH_SIZES
 def test_conferences(snap_compare: SnapCompare, emu: Emulator, tmp_path: Path, size: Any) -> None:
     assert snap_compare(app_for(emu, tmp_path), terminal_size=size, run_before=steps("f4"))
 
 
-@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+@BOTH_SIZES
 def test_batch_after_run(
     snap_compare: SnapCompare, emu: Emulator, tmp_path: Path, size: Any
 ) -> None:
@@ -217,7 +218,7 @@ def test_batch_after_run(
     assert snap_compare(app, terminal_size=size, run_before=run)
 
 
-@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+@BOTH_SIZES
 def test_batch_confirmation(
     snap_compare: SnapCompare, emu: Emulator, tmp_path: Path, size: Any
 ) -> None:

@@ -14,7 +14,6 @@ import pytest
 from streamtui.emulator import (
     DEMO_API_TOKEN,
     DEMO_CONFERENCE_SID,
-    DEMO_PROJECT_ID,
     DEMO_STREAM_NAME,
     DEMO_STREAM_SID,
     Emulator,
@@ -47,16 +46,6 @@ def probe(args: Sequence[str], env: dict[str, str]) -> dict[str, object]:
     [line] = [line for line in result.stdout.splitlines() if line.startswith(MARKER)]
     report: dict[str, object] = json.loads(line.removeprefix(MARKER))
     return report
-
-
-@pytest.fixture
-def env(isolated_env: dict[str, str], emulator: Emulator) -> dict[str, str]:
-    return {
-        **isolated_env,
-        "STREAMTUI_BASE_URL": emulator.base_url,
-        "SIGNALWIRE_PROJECT_ID": DEMO_PROJECT_ID,
-        "SIGNALWIRE_API_TOKEN": DEMO_API_TOKEN,
-    }
 
 
 @pytest.mark.parametrize(
