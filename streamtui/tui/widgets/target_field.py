@@ -30,21 +30,25 @@ class FormColumn(Static):
 
     `style` is each line's style; a rejected field's line is also in the error colour."""
 
-    def __init__(self, kinds: Sequence[str], style: str, *, id: str) -> None:
+    def __init__(self, texts: dict[str, str], style: str, *, id: str) -> None:
         super().__init__(id=id, classes="form-column")
         self.line_style = style
-        self.texts = dict.fromkeys(kinds, "")
-        self.rejected = dict.fromkeys(kinds, False)
+        self.texts = dict(texts)
+        self.rejected = dict.fromkeys(texts, False)
+        self._redraw()
 
     def set_line(self, kind: str, text: str | None = None, rejected: bool | None = None) -> None:
         if text is not None:
             self.texts[kind] = text
         if rejected is not None:
             self.rejected[kind] = rejected
+        self._redraw()
+
+    def _redraw(self) -> None:
         rejected_style = f"{self.line_style} {REJECTED}"
         lines = [
-            plain(text, rejected_style if self.rejected[kind] else self.line_style)
-            for kind, text in self.texts.items()
+            plain(line, rejected_style if self.rejected[kind] else self.line_style)
+            for kind, line in self.texts.items()
         ]
         self.update(Content("\n\n").join(lines), layout=False)  # its size never changes
 
@@ -104,12 +108,8 @@ def target_fields(
     kinds: Sequence[str], values: Sequence[str]
 ) -> tuple[dict[str, TargetField], FormColumn, FormColumn]:
     """The fields, and the title and note columns they share."""
-    titles = FormColumn(kinds, "bold", id="form-titles")
-    notes = FormColumn(kinds, "$foreground-muted", id="form-notes")
-    for kind in kinds:
-        titles.texts[kind] = TITLES[kind]
-    titles.set_line(kinds[0])
-    notes.set_line(kinds[0])
+    titles = FormColumn({kind: TITLES[kind] for kind in kinds}, "bold", id="form-titles")
+    notes = FormColumn(dict.fromkeys(kinds, ""), "$foreground-muted", id="form-notes")
     fields = {
         kind: TargetField(kind, value, titles=titles, notes=notes)
         for kind, value in zip(kinds, values, strict=True)
