@@ -194,42 +194,24 @@ class _Invalid(Exception):
         self.message = message
 
 
-def load_config(path: Path | str | None = None, *, cache_dir: Path | None = None) -> Config:
-    """Read and validate the config; a missing file is an empty config. Raises ConfigError.
-
-    With `cache_dir` (the TUI's state folder), a valid config is also cached there and read
-    back from the cache while the file is unchanged (see streamtui.config_cache)."""
+def load_config(path: Path | str | None = None) -> Config:
+    """Read and validate the config; a missing file is an empty config. Raises ConfigError."""
     target = Path(path) if path is not None else default_config_path()
     data = _read_bytes(target)
     if data is None:
         return Config(target)
-    if cache_dir is None:
-        raw, text = _parse_toml(target, data)
-        return _validated(raw, target, text)
-    from streamtui import config_cache
-
-    key = config_cache.key_of(target, data)
-    cached = config_cache.read(cache_dir)
-    config = config_cache.loads(cached, key, target) if cached is not None else None
-    if config is None:
-        raw, text = _parse_toml(target, data)
-        blob = config_cache.dumps(key, _validated(raw, target, text))
-        del raw, text
-        # Rebuilt from the blob once the parse tree is gone: compact, like a cached launch.
-        config = config_cache.loads(blob, key, target)
-        assert config is not None
-        config_cache.write(cache_dir, blob)
-    return config
+    raw, text = _parse_toml(target, data)
+    return _validated(raw, target, text)
 
 
-def load_config_for_ui(path: Path | str | None = None, *, cache_dir: Path | None = None) -> Config:
+def load_config_for_ui(path: Path | str | None = None) -> Config:
     """Like `load_config`, but a bad file gives an empty read-only config saying what is wrong.
 
     The TUI must open even when the config is broken: it shows `problem` and saves nothing.
     """
     target = Path(path) if path is not None else default_config_path()
     try:
-        return load_config(target, cache_dir=cache_dir)
+        return load_config(target)
     except ConfigError as exc:
         return Config(target, read_only=True, problem=exc.message)
 

@@ -52,7 +52,7 @@ class Session:
         state_dir: Path,
         env: Mapping[str, str] | None = None,
     ) -> Session:
-        config = load_config_for_ui(config_path, cache_dir=state_dir)
+        config = load_config_for_ui(config_path)
         problem = config.problem
         try:
             name, chosen = config.profile(profile)

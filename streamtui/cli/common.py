@@ -47,11 +47,10 @@ def load_profile(
     if not require_config and profile_flag is None and _environment_is_complete():
         return None, None, None
     from streamtui.config import load_config
-    from streamtui.paths import state_dir
 
     path = config_path(args)
     try:
-        config = load_config(path, cache_dir=state_dir())  # 10,000 saved entries: ~8 ms, not ~225
+        config = load_config(path)
     except ConfigError as exc:
         if profile_flag is None and not require_config and _environment_is_complete():
             from streamtui.cli.output import warn
