@@ -18,7 +18,7 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-from streamtui import __version__
+from streamtui import __version__, redact
 from streamtui.errors import (
     ApiError,
     AuthenticationError,
@@ -456,6 +456,8 @@ class _ClientBase:
 
 
 def _http_options(project_id: str, token: str, base_url: str) -> dict[str, Any]:
+    redact.remember_token(token)  # whatever a server echoes of these is masked before it is shown
+    redact.remember_basic_auth(project_id, token)
     return {
         "base_url": base_url,
         "auth": httpx.BasicAuth(project_id, token),

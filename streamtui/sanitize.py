@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from streamtui import redact
+
 # OSC ... BEL|ST, DCS/SOS/PM/APC ... ST, CSI ... final byte, then any other ESC sequence
 # (`ESC ( B` from tput, `ESC 7`, `ESC c`) with its intermediate and final bytes.
 _ESCAPE_SEQUENCE = re.compile(
@@ -25,13 +27,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2
 
 
 def clean(text: object) -> str:
-    """Return `text` as a string with escape sequences and control characters removed."""
+    """Return `text` as a string with escape sequences and control characters removed, and any
+    API token it echoes masked (streamtui.redact)."""
     if text is None:
         return ""
     value = text if isinstance(text, str) else str(text)
     value = _ESCAPE_SEQUENCE.sub("", value)
     value = _CONTROL.sub("", value)
-    return value.replace("\t", " ")
+    return redact.mask(value.replace("\t", " "))
 
 
 def has_unsafe_characters(text: str) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from streamtui import redact
+
 
 class Secret:
     """Holds an API token. Only `reveal()` gives the value; everything else masks it."""
@@ -10,6 +12,7 @@ class Secret:
 
     def __init__(self, value: str) -> None:
         self._value = value
+        redact.remember_token(value)  # from now on, any server text that echoes it is masked
 
     def reveal(self) -> str:
         return self._value

@@ -24,6 +24,7 @@ from streamtui.batch import (
 from streamtui.cli.output import error_lines
 from streamtui.credentials import Credentials
 from streamtui.errors import ApiError
+from streamtui.redact import mask
 from streamtui.sanitize import clean
 from streamtui.target import StopTarget
 
@@ -62,7 +63,7 @@ def run_batch(args: argparse.Namespace, creds: Credentials, targets: list[StopTa
         record_attempt(creds, item.target, item.result or item.error or item.state, item.duration)
         if args.json:
             body = dict(item.result.raw) if item.result else _error_object(item)
-            print(json.dumps(body, ensure_ascii=True), flush=True)
+            print(mask(json.dumps(body, ensure_ascii=True)), flush=True)
         elif item.result is not None:
             print(
                 f"stopped  {clean(item.target.stream.value)}  status={clean(item.result.status)}"

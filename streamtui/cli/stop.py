@@ -11,6 +11,7 @@ from streamtui.cli.common import base_url_of, load_profile
 from streamtui.credentials import Credentials, resolve
 from streamtui.errors import StreamTuiError
 from streamtui.models import ConferenceStream
+from streamtui.redact import mask
 from streamtui.sanitize import clean
 from streamtui.target import StopTarget
 from streamtui.validation import validate_account_sid, validate_conference_sid, validate_stream
@@ -39,7 +40,7 @@ def read_stream_list(source: str) -> list[str]:
 
 def _print_result(result: ConferenceStream, *, as_json: bool) -> None:
     if as_json:
-        print(json.dumps(dict(result.raw), ensure_ascii=True))
+        print(mask(json.dumps(dict(result.raw), ensure_ascii=True)))
         return
     from streamtui.formatting import describe_date
 
