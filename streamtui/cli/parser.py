@@ -13,6 +13,16 @@ EXIT_CODES = """exit codes (stop, auth):
   6 network error, timeout, 429 or 5xx after retries, unreadable response   130 interrupted"""
 
 
+def _given(text: str) -> str:
+    """A value given explicitly must say something: `--account ''` (a runbook's unset variable)
+    is a mistake to report, never a quiet "use the default"."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "is empty: give a value, or leave the option out to use the default"
+        )
+    return text
+
+
 def _positive_float(text: str) -> float:
     try:
         value = float(text)
@@ -38,18 +48,21 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     default = argparse.SUPPRESS if suppress else None
     parser.add_argument(
         "--profile",
+        type=_given,
         metavar="NAME",
         default=default,
         help="profile in the config file (default: default_profile)",
     )
     parser.add_argument(
         "--config",
+        type=_given,
         metavar="PATH",
         default=default,
         help="config file (default: $STREAMTUI_CONFIG or the user config dir)",
     )
     parser.add_argument(
         "--base-url",
+        type=_given,
         metavar="URL",
         default=default,
         help="API base URL instead of https://{space}.signalwire.com (plain http only to loopback)",
@@ -74,9 +87,13 @@ def build_parser(arguments: Sequence[str] | None = None) -> argparse.ArgumentPar
     )
     parser.add_argument("--version", action="version", version=f"streamtui {__version__}")
     _common(parser, suppress=False)
-    parser.add_argument("--account", metavar="SID", help="prefill the account SID")
-    parser.add_argument("--conference", metavar="SID", help="prefill the conference SID")
-    parser.add_argument("--stream", metavar="SID_OR_NAME", help="prefill the stream SID or name")
+    parser.add_argument("--account", type=_given, metavar="SID", help="prefill the account SID")
+    parser.add_argument(
+        "--conference", type=_given, metavar="SID", help="prefill the conference SID"
+    )
+    parser.add_argument(
+        "--stream", type=_given, metavar="SID_OR_NAME", help="prefill the stream SID or name"
+    )
     parser.add_argument(
         "--demo",
         action="store_true",
@@ -103,12 +120,16 @@ def _stop(stop: argparse.ArgumentParser) -> None:
     _common(stop, suppress=True)
     stop.add_argument(
         "--account",
+        type=_given,
         metavar="SID",
         help="AccountSid (default: the project ID, which is SignalWire's AccountSid)",
     )
-    stop.add_argument("--conference", metavar="SID", required=True, help="ConferenceSid (UUID)")
+    stop.add_argument(
+        "--conference", type=_given, metavar="SID", required=True, help="ConferenceSid (UUID)"
+    )
     stop.add_argument(
         "--stream",
+        type=_given,
         metavar="SID_OR_NAME",
         action="append",
         default=[],
@@ -116,6 +137,7 @@ def _stop(stop: argparse.ArgumentParser) -> None:
     )
     stop.add_argument(
         "--streams-from",
+        type=_given,
         metavar="FILE",
         help="read stream SIDs or names, one per line, from FILE ('-' for stdin)",
     )
@@ -149,8 +171,10 @@ def _auth(auth: argparse.ArgumentParser) -> None:
     auth_commands = auth.add_subparsers(dest="auth_command", metavar="ACTION", required=True)
     login = auth_commands.add_parser("login", help="check the credentials and store the token")
     _common(login, suppress=True)
-    login.add_argument("--space", metavar="SPACE", help="'acme' or 'acme.signalwire.com'")
-    login.add_argument("--project-id", metavar="ID", help="the project ID (a UUID)")
+    login.add_argument(
+        "--space", type=_given, metavar="SPACE", help="'acme' or 'acme.signalwire.com'"
+    )
+    login.add_argument("--project-id", type=_given, metavar="ID", help="the project ID (a UUID)")
     login.add_argument("--with-token", action="store_true", help="read the token from stdin")
     login.add_argument(
         "--no-verify",
