@@ -9,6 +9,8 @@ and put back as soon as the command starts its work; the TUI puts it back after 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from importlib import import_module
@@ -36,16 +38,28 @@ RUNNERS = {
 }
 
 
+def _end_like_ctrl_c() -> None:
+    """SIGTERM and SIGHUP (an SSH disconnect) end a command the way ctrl+c does, so the paths
+    that record what was sent run for them too. Python's default for both is to die on the spot."""
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, signal.default_int_handler)
+
+
 def _dispatch(arguments: list[str]) -> int:
     args = build_parser(arguments).parse_args(arguments)
     module, function = RUNNERS[args.command]
     try:
         run: Callable[[argparse.Namespace], int] = getattr(import_module(module), function)
+        if args.command in ("stop", "auth"):  # they send requests: the TUI and emulator differ
+            _end_like_ctrl_c()
         if args.command is not None:
             startup.end()  # the TUI ends it after its first paint
         return run(args)
     except KeyboardInterrupt:
-        print("\ninterrupted", file=sys.stderr)
+        with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+            print("\ninterrupted", file=sys.stderr)
         return 130
     except StreamTuiError as exc:
         from streamtui.cli.output import fail  # only on failure: success paths start faster
