@@ -511,8 +511,11 @@ def test_a_backend_named_in_the_environment_is_not_trusted_for_its_claimed_prior
     assert "stored nowhere" in refused.stderr
     assert not plain_file.exists()
     assert emulator.requests == []
-    status = run(["auth", "status"], {**claims, "SIGNALWIRE_API_TOKEN": TOKEN})
-    assert "chosen by PYTHON_KEYRING_BACKEND" in status.stdout
+    from_environment = {**claims, "SIGNALWIRE_API_TOKEN": TOKEN, "SIGNALWIRE_PROJECT_ID": PROJECT}
+    status = run(["auth", "status"], from_environment)
+    assert status.returncode == 0, status.stderr
+    [row] = [line for line in status.stdout.splitlines() if line.startswith("keyring:")]
+    assert "chosen by PYTHON_KEYRING_BACKEND (refused: not a recommended secure store)" in row
 
     allowed = login({**claims, "STREAMTUI_ALLOW_INSECURE_KEYRING": "1"}, emulator)
     assert allowed.returncode == 0, allowed.stderr
