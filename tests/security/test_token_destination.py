@@ -18,6 +18,10 @@ from pathlib import Path
 import pytest
 import tomli_w
 
+from streamtui.credentials import KeyringStore
+from streamtui.emulator import DEMO_API_TOKEN, DEMO_PROJECT_ID, Emulator
+from streamtui.secret import Secret
+from streamtui.session import Session
 from tests.support.cli import run_streamtui
 from tests.support.hostile import Conn, HostileServer, Request, response
 from tests.support.secret_service import SecretService
@@ -210,3 +214,70 @@ def test_plain_http_to_localhost_goes_to_127_0_0_1_without_a_lookup(
     assert result.returncode == 0, result.stderr
     [request] = server.requests
     assert request.headers["host"] == f"127.0.0.1:{server.port}"  # the name was never resolved
+
+
+# --- the TUI's F8 stores, reads and deletes the same entry -------------------------------------
+
+
+class MemoryKeyring(KeyringStore):
+    """An in-memory keyring (the real one is covered above): what F8 stored, under which name."""
+
+    def __init__(self) -> None:
+        super().__init__(allow_insecure=False, env={})
+        self.entries: dict[str, str] = {}
+
+    def get(self, username: str) -> Secret | None:
+        value = self.entries.get(username)
+        return Secret(value) if value else None
+
+    def has(self, username: str) -> bool:
+        return username in self.entries
+
+    def set(self, username: str, token: Secret) -> str:
+        self.entries[username] = token.reveal()
+        return "memory"
+
+    def delete(self, username: str) -> bool:
+        return self.entries.pop(username, None) is not None
+
+    def backend_name(self) -> str:
+        return "memory"
+
+
+async def test_f8_stores_the_token_for_the_base_url_it_checked_it_against(
+    tmp_path: Path, emulator: Emulator
+) -> None:
+    from textual.widgets import Input
+
+    from streamtui.tui.app import StreamTuiApp
+    from streamtui.tui.screens.main import Prefill
+
+    config = tmp_path / "config.toml"
+    config.write_text(f'[profiles.prod]\nspace = "{SPACE}"\nproject_id = "{DEMO_PROJECT_ID}"\n')
+    session = Session.open(
+        config_path=config, base_url=emulator.base_url, state_dir=tmp_path / "state", env={}
+    )
+    store = session.store = MemoryKeyring()
+    store.entries[f"{DEMO_PROJECT_ID}@{SPACE}"] = SPACE_TOKEN
+    host_entry = f"{DEMO_PROJECT_ID}@127.0.0.1:{emulator.port}"
+    app = StreamTuiApp(session, Prefill(), timeout=10)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f8")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        app.screen.query_one("#cred-token", Input).value = DEMO_API_TOKEN
+        app.screen.login()  # type: ignore[attr-defined]
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert store.entries[host_entry] == DEMO_API_TOKEN  # checked there, stored for there
+        assert store.entries[f"{DEMO_PROJECT_ID}@{SPACE}"] == SPACE_TOKEN  # the space's untouched
+        assert session.credentials().token.reveal() == DEMO_API_TOKEN
+
+        app.screen.logout()  # type: ignore[attr-defined]
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    assert host_entry not in store.entries
+    assert store.entries == {f"{DEMO_PROJECT_ID}@{SPACE}": SPACE_TOKEN}
+    assert [r.headers["authorization"] for r in emulator.requests] == [
+        "Basic " + base64.b64encode(f"{DEMO_PROJECT_ID}:{DEMO_API_TOKEN}".encode()).decode()
+    ]
