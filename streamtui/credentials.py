@@ -74,13 +74,17 @@ def _space_from_env(value: str) -> str:
 
 
 def destination_space(base_url: str) -> str | None:
-    """The space when `base_url` is exactly https://{space}.signalwire.com (port 443), else None."""
-    import httpx
-
-    url = httpx.URL(validate_base_url(base_url))
-    if url.scheme != "https" or url.port not in (None, 443):
+    """The space when `base_url` is exactly https://{space}.signalwire.com (port 443), else None.
+    `base_url` is a validated one. No httpx here: the first paint shows the destination, and a
+    space's host is plain ASCII."""
+    parts = urlsplit(base_url)
+    try:
+        port = parts.port
+    except ValueError:
         return None
-    return space_of_host(url.raw_host.decode("ascii"))
+    if parts.scheme.lower() != "https" or port not in (None, 443):
+        return None
+    return space_of_host(parts.hostname or "")
 
 
 def destination_name(base_url: str) -> str:
