@@ -3,26 +3,32 @@
 Resolution order: explicit flags, then the `SIGNALWIRE_*` environment variables, then the profile
 in the config plus the token from the OS keyring. The keyring is imported only when needed (it
 costs ~90 ms), every call to it runs under a timeout (a locked Secret Service can wait forever for
-a prompt nobody sees over SSH), and a backend that is not recommended (such as keyrings.alt's
-plaintext file) is refused unless the user opted in.
+a prompt nobody sees over SSH), and only the OS stores keyring ships are trusted with a token (a
+backend's priority is its own claim); any other backend is refused unless the user opted in.
 
-Keyring scheme: service ``streamtui``, username ``<project_id>@<space>``
-(``<project_id>@<host:port>`` for an explicit base URL), so renaming a profile never loses its
-token.
+Keyring scheme: service ``streamtui``, username ``<project_id>@<destination>``: the space for
+``https://{space}.signalwire.com``, else the explicit base URL's ``host:port``. A token is read
+only for the destination it goes to, so one stored for a space never follows a base URL elsewhere;
+renaming a profile never loses its token.
 """
 
 from __future__ import annotations
 
+import configparser
+import ipaddress
 import os
+import sys
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from streamtui.errors import CredentialsError, InvalidInput, KeyringUnavailable
 from streamtui.secret import Secret
 from streamtui.validation import (
+    space_of_host,
     space_url,
     validate_base_url,
     validate_project_id,
@@ -67,11 +73,151 @@ def _space_from_env(value: str) -> str:
     return validate_space(value.rstrip("/"))
 
 
-def keyring_username(project_id: str, space: str | None, base_url: str | None = None) -> str:
+def destination_space(base_url: str) -> str | None:
+    """The space when `base_url` is exactly https://{space}.signalwire.com (port 443), else None.
+    `base_url` is a validated one. No httpx here: the first paint shows the destination, and a
+    space's host is plain ASCII."""
+    parts = urlsplit(base_url)
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme.lower() != "https" or port not in (None, 443):
+        return None
+    return space_of_host(parts.hostname or "")
+
+
+def destination_name(base_url: str) -> str:
+    """Where `base_url` sends the token, as its keyring entry names it: the space, or `host:port`
+    (host lowercase and in punycode, an IP address in its short form, the port always written)."""
+    import httpx
+
+    space = destination_space(base_url)
     if space:
-        return f"{project_id}@{space}"
-    netloc = urlsplit(base_url or "").netloc
-    return f"{project_id}@{netloc or 'unknown'}"
+        return space
+    url = httpx.URL(validate_base_url(base_url))
+    host = url.raw_host.decode("ascii").lower()
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return f"{host}:{port}"
+    shown = f"[{address.compressed}]" if address.version == 6 else address.compressed
+    return f"{shown}:{port}"
+
+
+def keyring_username(project_id: str, space: str | None, base_url: str | None = None) -> str:
+    """The keyring entry of the token for `base_url` (the base URL in effect), else the space's."""
+    if base_url:
+        return f"{project_id}@{destination_name(base_url)}"
+    return f"{project_id}@{space or 'unknown'}"
+
+
+def where_of(base_url: str) -> str:
+    """The destination as the user should see it: the space's host, or the explicit host."""
+    space = destination_space(base_url)
+    return f"{space}.signalwire.com" if space else urlsplit(base_url).netloc
+
+
+# The OS stores keyring ships, by exact class: the only backends trusted with a token. A
+# backend's priority is its own claim (keyring.core.recommended checks nothing else).
+_SECURE_BACKENDS = {
+    ("keyring.backends.SecretService", "Keyring"): "GNOME Keyring / Secret Service",
+    ("keyring.backends.libsecret", "Keyring"): "GNOME Keyring / Secret Service (libsecret)",
+    ("keyring.backends.kwallet", "DBusKeyring"): "KDE Wallet",
+    ("keyring.backends.kwallet", "DBusKeyringKWallet4"): "KDE Wallet",
+    ("keyring.backends.macOS", "Keyring"): "macOS Keychain",
+    ("keyring.backends.Windows", "WinVaultKeyring"): "Windows Credential Locker",
+}
+_OTHER_BACKENDS = {
+    ("keyring.backends.null", "Keyring"): "the null keyring (it keeps nothing)",
+    ("keyring.backends.fail", "Keyring"): "no keyring",
+    ("keyrings.alt.file", "PlaintextKeyring"): "a plain-text file (keyrings.alt)",
+    ("keyrings.alt.file", "EncryptedKeyring"): "a password-encrypted file (keyrings.alt)",
+}
+_CHAINER = ("keyring.backends.chainer", "ChainerBackend")
+ENV_KEYRING_BACKEND = "PYTHON_KEYRING_BACKEND"
+
+
+def _is_exactly(backend: object, module: str, name: str) -> bool:
+    """True for an instance of that very class (not a subclass, not a look-alike module)."""
+    loaded = sys.modules.get(module)
+    return loaded is not None and type(backend) is getattr(loaded, name, None)
+
+
+def _label(backend: object, table: Mapping[tuple[str, str], str]) -> str | None:
+    for (module, name), label in table.items():
+        if _is_exactly(backend, module, name):
+            return label
+    return None
+
+
+@dataclass(frozen=True)
+class BackendInfo:
+    """A keyring backend in plain words: what it is, why it was chosen, whether it is trusted."""
+
+    label: str
+    reason: str
+    trusted: bool
+
+    @property
+    def name(self) -> str:
+        return f"{self.label}, {self.reason}"
+
+
+def describe_backend(backend: Any) -> BackendInfo:
+    """Trusted only when it is (or chains only) the OS stores keyring ships."""
+    members = list(backend.backends) if _is_exactly(backend, *_CHAINER) else [backend]
+    labels = [_label(member, _SECURE_BACKENDS) for member in members]
+    trusted = bool(members) and all(labels)
+    if trusted:
+        return BackendInfo(str(labels[0]), _why_chosen(trusted=True), trusted=True)
+    odd = next((m for m, label in zip(members, labels, strict=True) if not label), backend)
+    package = type(odd).__module__.split(".")[0]
+    label = _label(odd, _OTHER_BACKENDS) or (
+        f"an unrecognised keyring backend (from the Python package {package!r})"
+    )
+    return BackendInfo(label, _why_chosen(trusted=False), trusted=False)
+
+
+def _why_chosen(*, trusted: bool) -> str:
+    """How keyring came to this backend: the variable, its config file, or its own discovery."""
+    if os.environ.get(ENV_KEYRING_BACKEND, "").strip():
+        return f"chosen by {ENV_KEYRING_BACKEND}"
+    config = _keyring_config_file()
+    if config is not None:
+        return f"chosen by keyring's config file {config}"
+    return "the system's keyring" if trusted else "the one keyring found installed"
+
+
+def _keyring_config_file() -> Path | None:
+    """keyring's own config file, when it names a backend."""
+    try:
+        from keyring.util import platform_
+
+        path = Path(platform_.config_root()) / "keyringrc.cfg"
+        parser = configparser.RawConfigParser()
+        parser.read(path, encoding="utf-8")
+    except (OSError, configparser.Error, UnicodeDecodeError):
+        return None
+    return path if parser.has_option("backend", "default-keyring") else None
+
+
+def _untrusted(info: BackendInfo) -> KeyringUnavailable:
+    chosen = os.environ.get(ENV_KEYRING_BACKEND, "").strip()
+    unset = (
+        f"Unset {ENV_KEYRING_BACKEND} (now {chosen[:120]!r}) to use the system's keyring, or use "
+        if chosen
+        else "Use "
+    )
+    return KeyringUnavailable(
+        f"The keyring backend here is {info.label}, {info.reason}, which is not a recommended "
+        "secure store: streamtui trusts only the system's keyring (GNOME Keyring / Secret "
+        "Service, KDE Wallet, macOS Keychain, Windows Credential Locker), and this one may keep "
+        f"the token in a plain file. streamtui will not store or read a token there. {unset}"
+        f"SIGNALWIRE_API_TOKEN instead, or set {ENV_ALLOW_INSECURE_KEYRING}=1 to accept that "
+        "backend knowingly."
+    )
 
 
 class KeyringStore:
@@ -93,11 +239,19 @@ class KeyringStore:
         )
 
     def _backend(self) -> Any:
+        """The backend, if it may hold a token; KeyringUnavailable saying why not otherwise."""
+        backend = self._found()
+        info = describe_backend(backend)
+        if not info.trusted and not self.allow_insecure:
+            raise _untrusted(info)
+        return backend
+
+    @staticmethod
+    def _found() -> Any:
+        """keyring's backend, unless keyring found none at all."""
         import keyring
-        import keyring.core
 
         backend = keyring.get_keyring()
-        name = self.describe(backend)
         if type(backend).__module__.startswith("keyring.backends.fail"):
             raise KeyringUnavailable(
                 "No OS keyring is available here (no Secret Service on this session's D-Bus, which "
@@ -106,44 +260,46 @@ class KeyringStore:
                 "(e.g. `dbus-run-session -- bash`, then `gnome-keyring-daemon --unlock`), or in "
                 "the TUI enter the token for this session only."
             )
-        if not keyring.core.recommended(backend) and not self.allow_insecure:
-            raise KeyringUnavailable(
-                f"The keyring backend here is {name}, which is not a recommended (secure) store: "
-                "it may keep the token in a plain file. streamtui will not store a token there. "
-                "Use SIGNALWIRE_API_TOKEN instead, or set "
-                f"{ENV_ALLOW_INSECURE_KEYRING}=1 to accept that backend knowingly."
-            )
         return backend
 
-    @staticmethod
-    def describe(backend: Any) -> str:
-        return f"{type(backend).__module__}.{type(backend).__name__}".removeprefix(
-            "keyring.backends."
-        )
+    def _info(self) -> BackendInfo:
+        return self._run(lambda: describe_backend(self._found()))
 
     def backend_name(self) -> str:
-        """The backend's name, or a one-line reason it is unusable."""
+        """The backend in plain words and why it is the one, or a one-line reason it is unusable."""
         try:
-            return self.describe(self._run(self._backend))
+            info = self._info()
         except KeyringUnavailable as exc:
             return f"unavailable ({exc.message.split(':')[0].split('(')[0].strip()})"
+        if info.trusted:
+            return info.name
+        if self.allow_insecure:
+            return f"{info.name} (NOT a secure store; allowed by {ENV_ALLOW_INSECURE_KEYRING}=1)"
+        return f"{info.name} (refused: not a recommended secure store)"
 
     def is_insecure(self) -> bool:
-        import keyring.core
-
-        return not keyring.core.recommended(self._run(lambda: __import__("keyring").get_keyring()))
+        return not self._info().trusted
 
     def get(self, username: str) -> Secret | None:
         value = self._run(lambda: self._backend().get_password(KEYRING_SERVICE, username))
         return Secret(value) if value else None
 
+    def has(self, username: str) -> bool:
+        """Whether an entry exists; its token is dropped at once, never returned or sent."""
+        try:
+            return self._run(
+                lambda: self._backend().get_password(KEYRING_SERVICE, username) is not None
+            )
+        except KeyringUnavailable:
+            return False
+
     def set(self, username: str, token: Secret) -> str:
-        """Store the token; returns the backend's name (to tell the user where it went)."""
+        """Store the token; returns the backend in plain words (to tell the user where it went)."""
 
         def store() -> str:
             backend = self._backend()
             backend.set_password(KEYRING_SERVICE, username, token.reveal())
-            return self.describe(backend)
+            return describe_backend(backend).name
 
         return self._run(store)
 
@@ -233,9 +389,7 @@ class Credentials:
     @property
     def where(self) -> str:
         """What the user should see as the destination: the space, or the explicit host."""
-        if self.base_url == (space_url(self.space) if self.space else None):
-            return f"{self.space}.signalwire.com"
-        return urlsplit(self.base_url).netloc
+        return where_of(self.base_url)
 
 
 @dataclass(frozen=True)
@@ -261,6 +415,10 @@ class PartialCredentials:
     @property
     def keyring_username(self) -> str:
         return keyring_username(self.project_id, self.space, self.base_url)
+
+    @property
+    def where(self) -> str:
+        return where_of(self.base_url)
 
 
 def resolve_identity(
@@ -372,17 +530,69 @@ def resolve(
     if session_token:
         return identity.with_token(session_token, "this session only (not stored)")
     store = store or KeyringStore(env=env)
+    username = identity.keyring_username
     try:
-        stored = store.get(identity.keyring_username)
+        stored = store.get(username)
     except KeyringUnavailable as exc:
         raise CredentialsError(
             f"No API token in the environment, and {exc.message[0].lower()}{exc.message[1:]}"
         ) from exc
     if stored is None:
-        login = f"streamtui auth login{f' --profile {profile_name}' if profile_name else ''}"
-        raise CredentialsError(
-            f"No API token for project {identity.project_id}: set SIGNALWIRE_API_TOKEN, or run "
-            f"`{login} --space <space> --project-id {identity.project_id}` to store it in the OS "
-            "keyring."
+        raise _no_token(identity, store, profile_name)
+    return identity.with_token(stored, f"OS keyring ({store.backend_name()}; entry {username})")
+
+
+def _no_token(
+    identity: PartialCredentials, store: KeyringStore, profile_name: str | None
+) -> CredentialsError:
+    """No token for this destination. When the space has one, say that it is not sent here."""
+    project = identity.project_id
+    space = identity.space
+    if space and identity.keyring_username == keyring_username(project, space):
+        profile = f" --profile {profile_name}" if profile_name else ""
+        return CredentialsError(
+            f"No API token for project {project}: set SIGNALWIRE_API_TOKEN, or run "
+            f"`streamtui auth login{profile} --space <space> --project-id {project}` to store it "
+            "in the OS keyring."
         )
-    return identity.with_token(stored, f"OS keyring ({store.backend_name()})")
+    host = destination_name(identity.base_url)
+    source = identity.sources.get("base_url", "")
+    parts = [
+        f"No API token is stored for {host} (project {project}), where the base URL "
+        f"{identity.base_url} from {source} points."
+    ]
+    if space and store.has(keyring_username(project, space)):
+        parts.append(
+            f"The token stored for {space} is not sent to {host}: a token goes only to the "
+            "place it was stored for."
+        )
+    parts.append(
+        f"Run `{_login_for_host(identity, source, profile_name)}` to store one for that host, "
+        f"or set SIGNALWIRE_API_TOKEN{_undo_base_url(source, space)}."
+    )
+    return CredentialsError(" ".join(parts))
+
+
+def _login_for_host(identity: PartialCredentials, source: str, profile_name: str | None) -> str:
+    """The login that stores a token for the base URL. `auth login --base-url` saves that URL in
+    its profile, so a base URL that is not the profile's own gets a profile of its own."""
+    login = f"streamtui auth login --base-url {identity.base_url}"
+    if profile_name and source.startswith("profile"):
+        login += f" --profile {profile_name}"
+    elif profile_name:
+        login += " --profile <new-name>"
+    login += f" --space {identity.space}" if identity.space else ""
+    return f"{login} --project-id {identity.project_id}"
+
+
+def _undo_base_url(source: str, space: str | None) -> str:
+    """How to go back to the space, by where the base URL came from."""
+    if not space:
+        return ""
+    if ENV_BASE_URL in source:
+        undo = f"unset {ENV_BASE_URL}"
+    elif source == "--base-url":
+        undo = "leave out --base-url"
+    else:
+        undo = f"remove base_url from {source}"
+    return f", or {undo} to use {space}.signalwire.com"

@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from streamtui.config import Config, Entry, Profile, SavedTarget, load_config_for_ui
-from streamtui.credentials import Credentials, KeyringStore, resolve, resolve_identity
+from streamtui.credentials import (
+    Credentials,
+    KeyringStore,
+    PartialCredentials,
+    resolve,
+    resolve_identity,
+)
 from streamtui.errors import ConfigError, CredentialsError
 from streamtui.secret import Secret
 from streamtui.state import StateStore
@@ -93,29 +99,38 @@ class Session:
     def where(self) -> str:
         """The destination without touching the keyring: space host, or base URL host."""
         try:
-            identity = resolve_identity(
-                base_url=self._base_url(),
-                profile=self.profile,
-                profile_name=self.profile_name,
-                env=self.env,
-            )
+            where = self.identity().where
         except CredentialsError:
             return "no space configured"
-        if identity.space and identity.sources.get("base_url") == "space":
-            return f"{identity.space}.signalwire.com"
-        host = identity.base_url.split("://", 1)[-1]
-        return f"demo emulator {host}" if self.demo else host
+        return f"demo emulator {where}" if self.demo else where
 
     def project_id(self) -> str | None:
         try:
-            return resolve_identity(
-                base_url=self._base_url(),
-                profile=self.profile,
-                profile_name=self.profile_name,
-                env=self.env,
-            ).project_id
+            return self.identity().project_id
         except CredentialsError:
             return None
+
+    def identity(
+        self, *, space: str | None = None, project_id: str | None = None
+    ) -> PartialCredentials:
+        """Space, project ID and base URL by the CLI's order; `space`/`project_id` as typed in F8
+        win, as flags do. CredentialsError when incomplete."""
+        return resolve_identity(
+            space=space,
+            project_id=project_id,
+            base_url=self._base_url(),
+            profile=self.profile,
+            profile_name=self.profile_name,
+            env=self.env,
+        )
+
+    def keyring_username(self, *, space: str | None = None, project_id: str | None = None) -> str:
+        """The keyring entry `credentials()` reads: the one F8 stores to and deletes."""
+        return self.identity(space=space, project_id=project_id).keyring_username
+
+    def saved_base_url(self) -> str | None:
+        """The base URL a profile saved from F8 keeps: the flag's, else the profile's own."""
+        return self.base_url or (self.profile.base_url if self.profile else None)
 
     def _base_url(self) -> str | None:
         """Only the explicit flag: resolve_identity orders it before STREAMTUI_BASE_URL and the

@@ -148,17 +148,56 @@ def space_url(space: str) -> str:
     return f"https://{validate_space(space)}{_SPACE_HOST_SUFFIX}"
 
 
+def space_of_host(host: str) -> str | None:
+    """The space whose API host is exactly `host` (`acme.signalwire.com` -> `acme`), else None."""
+    lowered = host.lower()
+    if not lowered.endswith(_SPACE_HOST_SUFFIX):
+        return None
+    name = lowered[: -len(_SPACE_HOST_SUFFIX)]
+    return name if _SPACE_NAME.match(name) else None
+
+
 def is_loopback_host(host: str) -> bool:
-    if host.lower() in {"localhost", "localhost."}:
+    """A host plain http may go to without a name lookup: a loopback address written as such, or
+    exactly `localhost` (which validate_base_url replaces with 127.0.0.1). `localhost.`,
+    `foo.localhost` and the like are names for the resolver, which DNS may answer."""
+    if host.lower() == "localhost":
         return True
+    if "%" in host:  # an IPv6 zone ID: refused on its own by validate_base_url
+        return False
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
 
 
+def _refuse_zone_id(cleaned: str, host: str) -> None:
+    if "%" in host:
+        zone = _shown(host[host.index("%") :])
+        raise InvalidInput(
+            f"Base URL {_shown(cleaned)} holds an IPv6 zone ID ({zone}), "
+            "which streamtui does not send to. Write the address without it, such as "
+            "http://[::1]:PORT for a local server, or use a host name over https.",
+            field="base_url",
+        )
+
+
+def _refuse_plain_http(cleaned: str, port: int | None) -> None:
+    local = f"http://127.0.0.1:{port}" if port is not None else "http://127.0.0.1:PORT"
+    raise InvalidInput(
+        f"Base URL {_shown(cleaned)} uses plain http to a host that is not a loopback address: "
+        "the token would cross the network in clear text, or go wherever a name lookup answers. "
+        f"Use https, or plain http only to a loopback address such as {local} (or "
+        "http://localhost, read as 127.0.0.1).",
+        field="base_url",
+    )
+
+
 def validate_base_url(value: str) -> str:
-    """An explicit API base URL: https anywhere, plain http only to a loopback host. No path."""
+    """An explicit API base URL: https anywhere, plain http only to a loopback address. No path.
+
+    `http://localhost[:port]` comes back as `http://127.0.0.1[:port]`: the name is never handed to
+    a resolver, so no DNS answer can take the credentials elsewhere."""
     cleaned = tidy(value).rstrip("/")
     try:
         parts = urlsplit(cleaned)
@@ -167,7 +206,6 @@ def validate_base_url(value: str) -> str:
         raise InvalidInput(
             f"Base URL {_shown(cleaned)} is not a valid URL ({exc}).", field="base_url"
         ) from exc
-    del port
     host = parts.hostname or ""
     if parts.scheme not in {"http", "https"} or not host:
         raise InvalidInput(
@@ -187,13 +225,12 @@ def validate_base_url(value: str) -> str:
             "https://acme.signalwire.com.",
             field="base_url",
         )
-    if parts.scheme == "http" and not is_loopback_host(host):
-        raise InvalidInput(
-            f"Base URL {_shown(cleaned)} uses plain http to a host that is not loopback: the token "
-            "would cross the network in clear text. Use https, or http only to "
-            "127.0.0.1/localhost.",
-            field="base_url",
-        )
+    _refuse_zone_id(cleaned, host)
+    if parts.scheme == "http":
+        if not is_loopback_host(host):
+            _refuse_plain_http(cleaned, port)
+        if host.lower() == "localhost":
+            cleaned = "http://127.0.0.1" + (f":{port}" if port is not None else "")
     import httpx  # the parser that sends the request must take the host too (IDNA, punycode)
 
     try:

@@ -86,9 +86,10 @@ def _login(args: argparse.Namespace) -> int:
         env={ENV_BASE_URL: os.environ.get(ENV_BASE_URL, "")},
     )
     store = KeyringStore()
+    username = identity.keyring_username  # the entry `stop` and `auth status` will read
     try:
         backend = store.backend_name()
-        store.get(identity.keyring_username)  # fails fast on no/locked/insecure keyring
+        store.get(username)  # fails fast on no/locked/untrusted keyring
     except KeyringUnavailable as exc:
         print(f"error: {exc.message}\nThe token was stored nowhere.", file=sys.stderr)
         return 2
@@ -110,7 +111,7 @@ def _login(args: argparse.Namespace) -> int:
     # The profile first: when it cannot be saved, no token is left behind in the keyring.
     save_profile(path, profile, make_default=config.default_profile is None)
     try:
-        backend = store.set(identity.keyring_username, token)
+        backend = store.set(username, token)
     except KeyringUnavailable as exc:
         print(f"error: {exc.message}\nThe token was stored nowhere.", file=sys.stderr)
         return 2
@@ -121,9 +122,9 @@ def _login(args: argparse.Namespace) -> int:
         )
     checked = "checked against the API and " if not args.no_verify else ""
     print(
-        f"Logged in: profile {name!r}, {identity.space or identity.base_url}, project "
-        f"{identity.project_id}; token {token.masked()} {checked}stored in the OS keyring "
-        f"({backend}). Profile saved in {path}."
+        f"Logged in: profile {name!r}, project {identity.project_id}; token {token.masked()} "
+        f"{checked}stored in {backend}, as {username}: it is sent only to {identity.where}. "
+        f"Profile saved in {path}."
     )
     return 0
 
@@ -140,9 +141,11 @@ def _status(args: argparse.Namespace) -> int:
         print(f"profile:    {name or '-'}", file=sys.stderr)
         print(f"keyring:    {store.backend_name()}", file=sys.stderr)
         return fail(exc, stopping=False)
+    base_source = creds.sources.get("base_url", "?")
     rows = [
         ("profile", name or "- (none: from the environment)"),
         ("space", f"{creds.space}.signalwire.com" if creds.space else "-"),
+        ("sent to", f"{creds.where}   [{'the space' if base_source == 'space' else base_source}]"),
         ("base URL", creds.base_url),
         ("project ID", f"{creds.project_id}   [{creds.sources.get('project_id', '?')}]"),
         ("token", f"{creds.token.masked()}   [{creds.sources.get('token', '?')}]"),
@@ -156,19 +159,27 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _logout(args: argparse.Namespace) -> int:
+    """Delete the entry `auth status` and `stop` would read: same profile, same base URL."""
     config, name, profile = load_profile(args, require_config=True)
     del config
     if profile is None:
         raise CredentialsError("No profile to log out of: name one with --profile.")
     identity = resolve_identity(
-        space=profile.space, project_id=profile.project_id, base_url=profile.base_url, env={}
+        base_url=base_url_of(args, profile), profile=profile, profile_name=name
     )
+    username = identity.keyring_username
     try:
-        deleted = KeyringStore().delete(identity.keyring_username)
+        deleted = KeyringStore().delete(username)
     except KeyringUnavailable as exc:
         return fail(exc, stopping=False)
     if deleted:
-        print(f"Logged out of profile {name!r}: the token was deleted from the OS keyring.")
+        print(
+            f"Logged out of profile {name!r}: the token for {identity.where} ({username}) was "
+            "deleted from the OS keyring."
+        )
     else:
-        print(f"Profile {name!r} had no token in the OS keyring; nothing to delete.")
+        print(
+            f"Profile {name!r} had no token for {identity.where} in the OS keyring; nothing to "
+            "delete."
+        )
     return 0

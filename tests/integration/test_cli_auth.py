@@ -11,6 +11,7 @@ import subprocess
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -23,7 +24,6 @@ PROJECT = "7d4e1b2c-3a5f-4c6d-8e9f-0a1b2c3d4e5f"
 TOKEN = "PTkeyring-Zq81Xw47Lm29"
 WRONG_TOKEN = "PTwrong-Yv36Nb58Kc14"
 ROTATED_TOKEN = "PTrotated-Hj72Pq90"
-USERNAME = f"{PROJECT}@{DEMO_SPACE}"
 
 
 def b64(text: str) -> bytes:
@@ -81,9 +81,14 @@ def secret_tool(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[
     )
 
 
+def keyring_username(env: dict[str, str]) -> str:
+    """The entry of the token stored for the emulator: its own host and port, not the space."""
+    return f"{PROJECT}@{urlsplit(env['STREAMTUI_BASE_URL']).netloc}"
+
+
 def stored_token(env: dict[str, str]) -> str | None:
     """The token as the Secret Service holds it, looked up from outside streamtui."""
-    result = secret_tool(env, "lookup", "service", "streamtui", "username", USERNAME)
+    result = secret_tool(env, "lookup", "service", "streamtui", "username", keyring_username(env))
     return result.stdout if result.returncode == 0 and result.stdout else None
 
 
@@ -147,7 +152,7 @@ def test_login_verifies_then_stores_the_token_in_the_secret_service(
 
     assert result.returncode == 0, result.stderr
     assert f"****{TOKEN[-4:]}" in result.stdout
-    assert "SecretService" in result.stdout
+    assert "GNOME Keyring / Secret Service, the system's keyring" in result.stdout
     [request] = emulator.requests
     assert request.method == "GET"
     assert request.path == f"{API_PREFIX}/Accounts/{PROJECT}/Conferences"
@@ -157,7 +162,7 @@ def test_login_verifies_then_stores_the_token_in_the_secret_service(
 
     assert stored_token(env) == TOKEN
     items = streamtui_items(env)
-    assert f"attribute.username = {USERNAME}" in items
+    assert f"attribute.username = {keyring_username(env)}" in items
     assert items.count("[/") == 1  # exactly one item
 
     config = paths["config"].read_text()
@@ -178,7 +183,8 @@ def test_status_shows_the_token_masked_and_the_backend(
     assert f"****{TOKEN[-4:]}" in out
     assert TOKEN[:-4] not in out
     assert "OS keyring" in out
-    assert "SecretService" in out
+    assert "GNOME Keyring / Secret Service, the system's keyring" in out
+    assert "SecretService" not in out  # plain words, no Python class names
     assert PROJECT in out
 
 
@@ -482,3 +488,37 @@ def test_null_backend_is_refused_unless_allowed(
     assert "NOT a secure store" in allowed.stderr
     assert len(emulator.requests) == 1
     assert stored_token(env) is None  # the null backend kept nothing, the real keyring untouched
+
+
+def test_a_backend_named_in_the_environment_is_not_trusted_for_its_claimed_priority(
+    env: dict[str, str], emulator: Emulator, project: tuple[str, str], tmp_path: Path
+) -> None:
+    """Finding 6: PYTHON_KEYRING_BACKEND names a backend that claims the highest priority but
+    writes a plain file. It is refused, and the message says that the variable chose it."""
+    plain_file = tmp_path / "claims-secure.json"
+    claims = {
+        **env,
+        "PYTHON_KEYRING_BACKEND": "tests.security.claims_secure_keyring.Keyring",
+        "CLAIMS_SECURE_KEYRING_FILE": str(plain_file),
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+    }
+
+    refused = login(claims, emulator)
+
+    assert refused.returncode == 2, refused.stderr
+    assert "not a recommended" in refused.stderr
+    assert "chosen by PYTHON_KEYRING_BACKEND" in refused.stderr
+    assert "stored nowhere" in refused.stderr
+    assert not plain_file.exists()
+    assert emulator.requests == []
+    from_environment = {**claims, "SIGNALWIRE_API_TOKEN": TOKEN, "SIGNALWIRE_PROJECT_ID": PROJECT}
+    status = run(["auth", "status"], from_environment)
+    assert status.returncode == 0, status.stderr
+    [row] = [line for line in status.stdout.splitlines() if line.startswith("keyring:")]
+    assert "chosen by PYTHON_KEYRING_BACKEND (refused: not a recommended secure store)" in row
+
+    allowed = login({**claims, "STREAMTUI_ALLOW_INSECURE_KEYRING": "1"}, emulator)
+    assert allowed.returncode == 0, allowed.stderr
+    assert "NOT a secure store" in allowed.stderr
+    assert "chosen by PYTHON_KEYRING_BACKEND" in allowed.stdout
+    assert plain_file.exists()

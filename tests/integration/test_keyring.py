@@ -57,10 +57,10 @@ def secret_tool_lookup(service: SecretService) -> str:
 
 def test_store_read_delete_through_the_real_daemon(real_keyring: SecretService) -> None:
     store = KeyringStore()
-    assert "SecretService" in store.backend_name()
+    assert "Secret Service" in store.backend_name()
     assert store.get(USERNAME) is None
     backend = store.set(USERNAME, TOKEN)
-    assert "SecretService" in backend
+    assert "Secret Service" in backend
     # Seen from outside Python, in the daemon itself.
     assert secret_tool_lookup(real_keyring) == TOKEN.reveal()
     assert store.get(USERNAME) == TOKEN
@@ -74,7 +74,7 @@ def test_resolve_reads_the_token_from_the_keyring(real_keyring: SecretService) -
     store.set(USERNAME, TOKEN)
     creds = resolve(space="acme", project_id=PROJECT, env={}, store=store)
     assert creds.token == TOKEN
-    assert creds.sources["token"].startswith("OS keyring (SecretService")
+    assert creds.sources["token"].startswith("OS keyring (GNOME Keyring / Secret Service")
 
 
 def test_no_file_under_home_holds_the_token(real_keyring: SecretService) -> None:
@@ -180,7 +180,7 @@ def test_a_hanging_keyring_times_out() -> None:
     started = time.monotonic()
     try:
         with pytest.raises(KeyringUnavailable) as caught:
-            KeyringStore(timeout=0.3).get(USERNAME)
+            KeyringStore(timeout=0.3, allow_insecure=True).get(USERNAME)
     finally:
         backend.release.set()
     assert time.monotonic() - started < 2
@@ -200,3 +200,47 @@ def test_environment_token_never_touches_the_keyring() -> None:
     finally:
         backend.release.set()
     assert creds.token == TOKEN
+
+
+def test_the_backend_is_named_in_plain_words_with_the_reason(real_keyring: SecretService) -> None:
+    store = KeyringStore()
+    name = store.backend_name()
+    assert name == "GNOME Keyring / Secret Service, the system's keyring"
+    assert name == store.set(USERNAME, TOKEN)
+    assert not store.is_insecure()
+
+
+class ClaimsSecure(PlaintextLike):
+    """A backend that claims the highest priority: a claim is not a proof of a secure store."""
+
+    priority = 100  # type: ignore[assignment]
+
+
+def test_a_backend_claiming_a_high_priority_is_not_trusted() -> None:
+    backend = ClaimsSecure()
+    keyring.set_keyring(backend)
+    store = KeyringStore(allow_insecure=False)
+    with pytest.raises(KeyringUnavailable) as caught:
+        store.set(USERNAME, TOKEN)
+    assert "not a recommended" in caught.value.message
+    assert "STREAMTUI_ALLOW_INSECURE_KEYRING" in caught.value.message
+    assert backend.values == {}
+    with pytest.raises(KeyringUnavailable):
+        store.get(USERNAME)
+    assert KeyringStore(allow_insecure=True).is_insecure()
+
+
+def test_a_subclass_of_a_secure_backend_is_not_trusted() -> None:
+    """Trust goes to the OS stores keyring ships, by their exact class, not to look-alikes."""
+    from keyring.backends import SecretService as secret_service_backend
+
+    class LookAlike(secret_service_backend.Keyring):
+        priority = 100  # type: ignore[assignment]
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            raise AssertionError("a look-alike must never receive the token")
+
+    keyring.set_keyring(LookAlike())
+    with pytest.raises(KeyringUnavailable) as caught:
+        KeyringStore(allow_insecure=False).set(USERNAME, TOKEN)
+    assert "not a recommended" in caught.value.message

@@ -186,7 +186,7 @@ def test_base_url_without_any_space() -> None:
     assert identity.space is None
     assert identity.base_url == "https://proxy.example.com"
     assert identity.sources["base_url"] == "--base-url"
-    assert identity.keyring_username == f"{PROJECT}@proxy.example.com"
+    assert identity.keyring_username == f"{PROJECT}@proxy.example.com:443"  # port explicit
 
 
 def test_base_url_flag_beats_environment() -> None:
@@ -327,7 +327,7 @@ def test_credentials_where_for_an_explicit_base_url() -> None:
     }
     creds = resolve(env=env, store=NoStore())
     assert creds.where == "127.0.0.1:9"
-    assert creds.keyring_username == f"{PROJECT}@acme"
+    assert creds.keyring_username == f"{PROJECT}@127.0.0.1:9"  # never the space's entry
 
 
 def test_credentials_repr_never_shows_the_token() -> None:
@@ -341,6 +341,111 @@ def test_keyring_username() -> None:
     assert keyring_username(PROJECT, "acme") == f"{PROJECT}@acme"
     assert keyring_username(PROJECT, None, "http://127.0.0.1:8080") == f"{PROJECT}@127.0.0.1:8080"
     assert keyring_username(PROJECT, None) == f"{PROJECT}@unknown"
+
+
+@pytest.mark.parametrize(
+    ("space", "base_url", "name"),
+    [
+        ("acme", None, "acme"),
+        ("acme", "https://acme.signalwire.com", "acme"),  # the space's own destination
+        ("acme", "https://ACME.signalwire.com:443", "acme"),
+        (None, "https://acme.signalwire.com", "acme"),
+        ("acme", "http://127.0.0.1:8080", "127.0.0.1:8080"),
+        ("acme", "https://acme.signalwire.com:8443", "acme.signalwire.com:8443"),
+        ("acme", "https://other.signalwire.com", "other"),
+        ("acme", "https://Proxy.Example.com", "proxy.example.com:443"),
+        ("acme", "https://proxy.example.com:443", "proxy.example.com:443"),
+        ("acme", "http://[::1]:9", "[::1]:9"),
+        ("acme", "http://[0:0::1]:9", "[::1]:9"),
+        ("acme", "http://localhost:9", "127.0.0.1:9"),
+        ("acme", "http://127.0.0.1", "127.0.0.1:80"),
+        ("acme", "https://bücher.example", "xn--bcher-kva.example:443"),
+    ],
+)
+def test_keyring_username_names_the_destination(
+    space: str | None, base_url: str | None, name: str
+) -> None:
+    assert keyring_username(PROJECT, space, base_url) == f"{PROJECT}@{name}"
+
+
+class DictStore(EmptyStore):
+    """A keyring holding some entries; records what was asked."""
+
+    def __init__(self, entries: dict[str, str]) -> None:
+        super().__init__()
+        self.entries = entries
+
+    def get(self, username: str) -> Secret | None:
+        self.asked.append(username)
+        value = self.entries.get(username)
+        return Secret(value) if value else None
+
+    def has(self, username: str) -> bool:
+        return username in self.entries
+
+
+LOCAL = "http://127.0.0.1:8080"
+
+
+@pytest.mark.parametrize(
+    ("where", "source"),
+    [
+        ({"env": {"STREAMTUI_BASE_URL": LOCAL}}, "STREAMTUI_BASE_URL"),
+        ({"base_url": LOCAL}, "--base-url"),
+        ({"profile": Profile("acme", PROJECT, LOCAL), "profile_name": "prod"}, "profile 'prod'"),
+    ],
+    ids=["environment", "flag", "profile"],
+)
+def test_the_space_token_is_never_used_for_an_explicit_base_url(
+    where: dict[str, Any], source: str
+) -> None:
+    store = DictStore({f"{PROJECT}@acme": TOKEN})
+    env = {**IDENTITY_ENV, **where.pop("env", {})}
+    with pytest.raises(CredentialsError) as caught:
+        resolve(env=env, store=store, **where)
+    message = caught.value.message
+    assert store.asked == [f"{PROJECT}@127.0.0.1:8080"]  # the space's entry is never read
+    assert "The token stored for acme is not sent to 127.0.0.1:8080" in message
+    assert f"streamtui auth login --base-url {LOCAL}" in message
+    assert source in message  # where the base URL came from, so the user can remove it
+    assert TOKEN not in message
+
+
+def test_a_token_stored_for_the_host_is_used_for_that_host_only() -> None:
+    store = DictStore({f"{PROJECT}@acme": "space-token-0000", f"{PROJECT}@127.0.0.1:8080": TOKEN})
+    creds = resolve(env={**IDENTITY_ENV, "STREAMTUI_BASE_URL": LOCAL}, store=store)
+    assert creds.token.reveal() == TOKEN
+    assert creds.where == "127.0.0.1:8080"
+    assert f"{PROJECT}@127.0.0.1:8080" in creds.sources["token"]
+    other_port = {**IDENTITY_ENV, "STREAMTUI_BASE_URL": "http://127.0.0.1:8081"}
+    with pytest.raises(CredentialsError):  # another port is another destination
+        resolve(env=other_port, store=store)
+    assert store.asked[-1] == f"{PROJECT}@127.0.0.1:8081"
+
+
+def test_no_token_for_the_host_and_none_for_the_space_says_how_to_store_one() -> None:
+    store = DictStore({})
+    with pytest.raises(CredentialsError) as caught:
+        resolve(env={**IDENTITY_ENV, "STREAMTUI_BASE_URL": LOCAL}, store=store)
+    message = caught.value.message
+    assert "127.0.0.1:8080" in message
+    assert f"--base-url {LOCAL}" in message
+    assert "not sent" not in message  # nothing stored for the space: nothing to warn about
+
+
+def test_the_tui_session_resolves_through_the_same_function(tmp_path: Any) -> None:
+    from streamtui.session import Session
+
+    config = tmp_path / "config.toml"
+    config.write_text(f'[profiles.prod]\nspace = "acme"\nproject_id = "{PROJECT}"\n')
+    env = {"STREAMTUI_BASE_URL": LOCAL}
+    session = Session.open(config_path=config, profile="prod", state_dir=tmp_path, env=env)
+    session.store = DictStore({f"{PROJECT}@acme": TOKEN})
+    assert session.where() == "127.0.0.1:8080"
+    with pytest.raises(CredentialsError) as caught:
+        session.credentials()
+    assert "is not sent to 127.0.0.1:8080" in caught.value.message
+    assert session.keyring_username() == f"{PROJECT}@127.0.0.1:8080"
 
 
 # --------------------------------------------------------------------------------------------

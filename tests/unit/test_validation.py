@@ -387,8 +387,10 @@ def test_accepted_spaces_only_lead_to_signalwire(value: str) -> None:
         ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
         ("http://127.0.0.1:8080/", "http://127.0.0.1:8080"),
         ("http://[::1]:9000", "http://[::1]:9000"),
-        ("http://localhost:9000", "http://localhost:9000"),
-        ("http://LOCALHOST", "http://LOCALHOST"),
+        # localhost is never looked up: the validated URL names 127.0.0.1 itself.
+        ("http://localhost:9000", "http://127.0.0.1:9000"),
+        ("http://LOCALHOST", "http://127.0.0.1"),
+        ("https://localhost:8443", "https://localhost:8443"),  # TLS checks that name
         ("  http://127.0.0.1:8080\n", "http://127.0.0.1:8080"),
     ],
 )
@@ -403,6 +405,15 @@ def test_valid_base_urls(typed: str, expected: str) -> None:
         ("http://10.0.0.1:8080", "plain http"),
         ("http://localhost.evil.com", "plain http"),
         ("http://127.0.0.1.nip.io", "plain http"),
+        ("http://localhost.:8080", "plain http"),  # a name for DNS, not for /etc/hosts alone
+        ("http://LOCALHOST.:8080", "plain http"),
+        ("http://localhost.localdomain:8080", "plain http"),
+        ("http://foo.localhost:8080", "plain http"),
+        ("http://127.1:8080", "plain http"),  # not an address Python reads: a name to look up
+        ("http://2130706433:8080", "plain http"),
+        ("http://[fe80::1%25eth0]:80", "zone"),
+        ("http://[::1%lo]:8080", "zone"),
+        ("https://[fe80::1%eth0]", "zone"),
         ("https://acme.signalwire.com/api", "only scheme, host and port"),
         ("https://acme.signalwire.com?x=1", "only scheme, host and port"),
         ("https://acme.signalwire.com#frag", "only scheme, host and port"),
@@ -437,6 +448,12 @@ def test_invalid_base_urls(typed: str, wording: str) -> None:
         ("LocalHost", True),
         ("10.0.0.1", False),
         ("localhost.evil.com", False),
+        ("localhost.", False),
+        ("LOCALHOST.", False),
+        ("localhost.localdomain", False),
+        ("foo.localhost", False),
+        ("::1%lo", False),
+        ("127.0.0.1%lo", False),
         ("example.com", False),
         ("", False),
     ],
@@ -489,3 +506,17 @@ def test_a_lowercase_sid_is_returned_as_the_same_string() -> None:
     upper = sid.upper()
     assert validate_conference_sid(upper) == sid
     assert validate_stream(upper).value == sid
+
+
+def test_a_zone_id_is_refused_with_a_hint() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        validate_base_url("http://[fe80::1%25eth0]:8080")
+    message = caught.value.message
+    assert "zone" in message
+    assert "http://[::1]:PORT" in message  # what to write instead
+
+
+def test_plain_http_to_a_looked_up_name_says_what_to_write() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        validate_base_url("http://localhost.:8080")
+    assert "http://127.0.0.1:8080" in caught.value.message

@@ -142,10 +142,13 @@ class CredentialsScreen(ModalScreen[bool]):
             return
         from streamtui.api import RetryPolicy, SignalWireClient
         from streamtui.config import Profile, save_profile
-        from streamtui.credentials import keyring_username
-        from streamtui.validation import space_url
 
-        base_url = self.session.base_url or space_url(space)
+        try:  # the destination and keyring entry the session's credentials() will read
+            identity = self.session.identity(space=space, project_id=project)
+        except StreamTuiError as exc:
+            self._message(exc.message, "bold red")
+            return
+        base_url = identity.base_url
         self._message("Checking the credentials against the API…", "dim")
         try:
             async with SignalWireClient(
@@ -157,14 +160,14 @@ class CredentialsScreen(ModalScreen[bool]):
             ) as client:
                 async for _page in client.conference_pages(project, status=None, page_size=1):
                     break
-            username = keyring_username(project, space)
+            username = identity.keyring_username
             backend = await asyncio.to_thread(self.session.store.set, username, token)
             name = self.session.profile_name or "default"
             profile = Profile(
                 name=name,
                 space=space,
                 project_id=project,
-                base_url=self.session.base_url,
+                base_url=self.session.saved_base_url(),
                 production=self.session.production,
             )
             await asyncio.to_thread(
@@ -194,13 +197,7 @@ class CredentialsScreen(ModalScreen[bool]):
             if identity is None or self.session.profile is None:
                 self._message("No profile to log out of.", "yellow")
                 return
-            from streamtui.credentials import keyring_username
-
-            username = keyring_username(
-                self.session.profile.project_id,
-                self.session.profile.space,
-                self.session.profile.base_url,
-            )
+            username = self.session.keyring_username()
             deleted = await asyncio.to_thread(self.session.store.delete, username)
         except StreamTuiError as exc:
             self._message(exc.message, "bold red")
