@@ -13,7 +13,6 @@ from streamtui.cli.output import fail, warn
 from streamtui.credentials import (
     ENV_BASE_URL,
     KeyringStore,
-    PartialCredentials,
     resolve,
     resolve_identity,
 )
@@ -23,6 +22,7 @@ from streamtui.errors import (
     KeyringUnavailable,
     StreamTuiError,
 )
+from streamtui.flows import auth as auth_flow
 from streamtui.secret import Secret
 from streamtui.validation import validate_token
 
@@ -50,23 +50,8 @@ def _read_token(args: argparse.Namespace) -> Secret:
         raise InvalidInput(exc.message + " (nothing was stored)") from exc
 
 
-async def _verify(identity: PartialCredentials, token: Secret) -> None:
-    """A harmless authenticated GET: List Conferences with PageSize=1."""
-    from streamtui.api import RetryPolicy, SignalWireClient
-
-    async with SignalWireClient(
-        base_url=identity.base_url,
-        project_id=identity.project_id,
-        token=token.reveal(),
-        timeout=15,
-        retry=RetryPolicy(attempts=2),
-    ) as client:
-        async for _page in client.conference_pages(identity.project_id, status=None, page_size=1):
-            break
-
-
 def _login(args: argparse.Namespace) -> int:
-    from streamtui.config import Profile, check_profile_name, load_config, save_profile
+    from streamtui.config import Profile, check_profile_name, load_config
 
     path = config_path(args)
     config = load_config(path)  # a broken config stops us before anything is stored
@@ -85,21 +70,6 @@ def _login(args: argparse.Namespace) -> int:
         base_url=base_url_of(args, existing),
         env={ENV_BASE_URL: os.environ.get(ENV_BASE_URL, "")},
     )
-    store = KeyringStore()
-    username = identity.keyring_username  # the entry `stop` and `auth status` will read
-    try:
-        backend = store.backend_name()
-        store.get(username)  # fails fast on no/locked/untrusted keyring
-    except KeyringUnavailable as exc:
-        print(f"error: {exc.message}\nThe token was stored nowhere.", file=sys.stderr)
-        return 2
-    token = _read_token(args)
-    if not args.no_verify:
-        try:
-            asyncio.run(_verify(identity, token))
-        except StreamTuiError as exc:
-            print("The credentials were not stored.", file=sys.stderr)
-            return fail(exc, host=identity.base_url, secret=token, stopping=False)
     production = args.production or (existing.production if existing else False)
     profile = Profile(
         name=name,
@@ -108,14 +78,33 @@ def _login(args: argparse.Namespace) -> int:
         base_url=base_url,
         production=production,
     )
-    # The profile first: when it cannot be saved, no token is left behind in the keyring.
-    save_profile(path, profile, make_default=config.default_profile is None)
-    try:
-        backend = store.set(username, token)
+    store = KeyringStore()
+    try:  # before the token is asked for: a keyring that cannot keep it is said at once
+        asyncio.run(auth_flow.check_keyring(store, identity))
     except KeyringUnavailable as exc:
         print(f"error: {exc.message}\nThe token was stored nowhere.", file=sys.stderr)
         return 2
-    if store.is_insecure():
+    token = _read_token(args)
+    try:
+        result = asyncio.run(
+            auth_flow.login(
+                store=store,
+                identity=identity,
+                token=token,
+                profile=profile,
+                config_path=path,
+                make_default=config.default_profile is None,
+                check=not args.no_verify,
+            )
+        )
+    except KeyringUnavailable as exc:
+        print(f"error: {exc.message}\nThe token was stored nowhere.", file=sys.stderr)
+        return 2
+    except StreamTuiError as exc:
+        print("The credentials were not stored.", file=sys.stderr)
+        return fail(exc, host=identity.base_url, secret=token, stopping=False)
+    backend, username = result.backend, result.username
+    if result.insecure:
         warn(
             f"the token is in {backend}, which is NOT a secure store (you allowed it with "
             "STREAMTUI_ALLOW_INSECURE_KEYRING=1)."
@@ -169,7 +158,7 @@ def _logout(args: argparse.Namespace) -> int:
     )
     username = identity.keyring_username
     try:
-        deleted = KeyringStore().delete(username)
+        deleted = asyncio.run(auth_flow.logout(KeyringStore(), identity))
     except KeyringUnavailable as exc:
         return fail(exc, stopping=False)
     if deleted:

@@ -140,50 +140,43 @@ class CredentialsScreen(ModalScreen[bool]):
         except InvalidInput as exc:
             self._message(exc.message, "bold red")
             return
-        from streamtui.api import RetryPolicy, SignalWireClient
-        from streamtui.config import Profile, save_profile
+        from streamtui.config import Profile
+        from streamtui.flows import auth as auth_flow
 
         try:  # the destination and keyring entry the session's credentials() will read
             identity = self.session.identity(space=space, project_id=project)
         except StreamTuiError as exc:
             self._message(exc.message, "bold red")
             return
-        base_url = identity.base_url
+        profile = Profile(
+            name=self.session.profile_name or "default",
+            space=space,
+            project_id=project,
+            base_url=self.session.saved_base_url(),
+            production=self.session.production,
+        )
         self._message("Checking the credentials against the API…", "dim")
         try:
-            async with SignalWireClient(
-                base_url=base_url,
-                project_id=project,
-                token=token.reveal(),
-                timeout=15,
-                retry=RetryPolicy(attempts=2),
-            ) as client:
-                async for _page in client.conference_pages(project, status=None, page_size=1):
-                    break
-            username = identity.keyring_username
-            backend = await asyncio.to_thread(self.session.store.set, username, token)
-            name = self.session.profile_name or "default"
-            profile = Profile(
-                name=name,
-                space=space,
-                project_id=project,
-                base_url=self.session.saved_base_url(),
-                production=self.session.production,
-            )
-            await asyncio.to_thread(
-                save_profile,
-                self.session.config_path,
-                profile,
-                self.session.config.default_profile is None,
+            result = await auth_flow.login(
+                store=self.session.store,
+                identity=identity,
+                token=token,
+                profile=profile,
+                config_path=self.session.config_path,
+                make_default=self.session.config.default_profile is None,
             )
         except StreamTuiError as exc:
             self._message(f"Not stored: {exc.message}", "bold red")
             return
-        self.session.profile_name = name
+        self.session.config = result.config
+        self.session.profile_name = profile.name
         self.session.profile = profile
         self.query_one("#cred-token", Input).value = ""
         self.changed = True
-        self._message(f"Stored {token.masked()} in the OS keyring ({backend}).", "green")
+        self._message(
+            f"Stored {token.masked()} in {result.backend}; it is sent only to {identity.where}.",
+            "green",
+        )
         self.refresh_status()
 
     @work(exclusive=True, group="credentials", exit_on_error=False)
@@ -192,13 +185,13 @@ class CredentialsScreen(ModalScreen[bool]):
             self._message("Demo mode: the OS keyring is never touched.", "yellow")
             return
         self.session.session_token = None
+        from streamtui.flows import auth as auth_flow
+
         try:
-            identity = self.session.project_id()
-            if identity is None or self.session.profile is None:
+            if self.session.profile is None:
                 self._message("No profile to log out of.", "yellow")
                 return
-            username = self.session.keyring_username()
-            deleted = await asyncio.to_thread(self.session.store.delete, username)
+            deleted = await auth_flow.logout(self.session.store, self.session.identity())
         except StreamTuiError as exc:
             self._message(exc.message, "bold red")
             return

@@ -1,0 +1,186 @@
+"""Stop one stream or several, and record every request that left the machine.
+
+The one flow that `streamtui stop` and the TUI both call, so the two cannot drift. Each target gets
+exactly one record in the audit log, whatever happens: an answer, an error, a cancel, quitting
+the TUI, ctrl+c, SIGTERM or SIGHUP. What was never handed to the network is `cancelled`; what was
+sent and then cut short is `interrupted`, because it may have taken effect.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from streamtui.api import SignalWireClient
+from streamtui.credentials import Credentials
+from streamtui.errors import DeadlineExceeded, StreamTuiError, UnconfirmedStop
+from streamtui.history import HistoryLog, build_record
+from streamtui.models import ConferenceStream
+from streamtui.outcome import Outcome
+from streamtui.target import StopTarget
+
+DEFAULT_CONCURRENCY = 4
+MAX_CONCURRENCY = 16
+EXIT_INTERRUPTED = 130
+
+
+@dataclass
+class StopReport:
+    """What became of one target."""
+
+    target: StopTarget
+    outcome: Outcome | None = None  # None while queued or in flight
+    result: ConferenceStream | None = None
+    error: StreamTuiError | None = None
+    duration: float = 0.0
+    sending: bool = False
+
+    @property
+    def done(self) -> bool:
+        return self.outcome is not None
+
+    @property
+    def exit_code(self) -> int:
+        if self.outcome is Outcome.STOPPED:
+            return 0
+        if self.outcome in (Outcome.CANCELLED, Outcome.INTERRUPTED):
+            return EXIT_INTERRUPTED
+        return self.error.exit_code if self.error is not None else 1
+
+
+# Worst first: a stream whose state is unknown (network, 5xx) is the worst news at 3 a.m.
+_SEVERITY = {0: 0, 5: 1, 4: 2, 3: 3, 2: 4, 6: 5, EXIT_INTERRUPTED: 6}
+
+
+def worst_exit_code(reports: Sequence[StopReport]) -> int:
+    codes = (report.exit_code for report in reports)
+    return max(codes, key=lambda code: _SEVERITY.get(code, 5), default=0)
+
+
+@dataclass
+class Recorder:
+    """Writes one record per report to the audit log. `record` runs the fsynced write in a
+    thread, so the TUI's event loop never waits on the disk; `record_now` is for the moment of
+    a cancel, when there is no time to wait for anything."""
+
+    creds: Credentials
+    history: HistoryLog
+    on_problem: Callable[[str], None] = lambda message: None
+
+    def record_now(self, report: StopReport) -> None:
+        try:
+            self.history.append(build_record(self.creds, report))
+        except Exception as exc:  # the audit log must never turn a stop into a failure
+            reason = getattr(exc, "strerror", None) or str(exc) or "unknown error"
+            self.on_problem(f"the stop was not written to the history ({reason})")
+
+    async def record(self, report: StopReport) -> None:
+        await asyncio.to_thread(self.record_now, report)
+
+
+async def stop_one(
+    client: SignalWireClient,
+    report: StopReport,
+    recorder: Recorder,
+    *,
+    timeout: float | None = None,
+) -> StopReport:
+    """Send the stop of `report.target`, fill in `report`, and record it exactly once."""
+    target = report.target
+    started = time.monotonic()
+
+    def sent() -> None:
+        report.sending = True
+
+    try:
+        report.result = await client.stop_stream(
+            target.account, target.conference, target.stream, timeout=timeout, on_send=sent
+        )
+        report.outcome = Outcome.STOPPED
+    except UnconfirmedStop as exc:
+        report.error, report.outcome = exc, Outcome.UNCONFIRMED
+    except StreamTuiError as exc:
+        report.error, report.outcome = exc, Outcome.FAILED
+    except BaseException:  # cancelled, ctrl+c, SIGTERM, SIGHUP, quitting the TUI
+        report.outcome = Outcome.INTERRUPTED if report.sending else Outcome.CANCELLED
+        report.duration = time.monotonic() - started
+        recorder.record_now(report)
+        raise
+    report.duration = time.monotonic() - started
+    await recorder.record(report)
+    return report
+
+
+@dataclass
+class Batch:
+    """Several stops with bounded concurrency, through one client (so one shared backoff).
+
+    `cancel()` (escape) lets requests already sent finish and never starts the queued ones;
+    cancelling the task that runs it (quit, ctrl+c, a signal) cuts every request short. Either
+    way every target ends with one record."""
+
+    targets: Sequence[StopTarget]
+    recorder: Recorder
+    concurrency: int = DEFAULT_CONCURRENCY
+    timeout: float = 30.0
+    on_update: Callable[[int, StopReport], None] | None = None
+    reports: list[StopReport] = field(init=False)
+    cancelled: bool = field(default=False, init=False)
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.concurrency <= MAX_CONCURRENCY:
+            raise ValueError(f"concurrency must be 1..{MAX_CONCURRENCY}")
+        self.reports = [StopReport(target) for target in self.targets]
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+    def _notify(self, index: int) -> None:
+        if self.on_update is not None:
+            self.on_update(index, self.reports[index])
+
+    def _not_started(self, index: int, client: SignalWireClient) -> None:
+        report = self.reports[index]
+        report.outcome = Outcome.CANCELLED if self.cancelled else Outcome.FAILED
+        if not self.cancelled:
+            report.error = DeadlineExceeded(
+                f"Not started: the batch's {self.timeout:g} s ran out first.",
+                host=client.host,
+                timeout=self.timeout,
+                attempts=0,
+            )
+        self.recorder.record_now(report)
+        self._notify(index)
+
+    async def run(self, client: SignalWireClient) -> list[StopReport]:
+        deadline = time.monotonic() + self.timeout
+        queue = list(range(len(self.reports)))
+
+        async def worker() -> None:
+            while queue:
+                index = queue.pop(0)
+                remaining = deadline - time.monotonic()
+                if self.cancelled or remaining <= 0:
+                    self._not_started(index, client)
+                    continue
+                self._notify(index)  # in flight
+                try:
+                    await stop_one(client, self.reports[index], self.recorder, timeout=remaining)
+                finally:
+                    self._notify(index)
+
+        workers = [asyncio.create_task(worker()) for _ in range(min(self.concurrency, len(queue)))]
+        try:
+            await asyncio.gather(*workers)
+        except BaseException:
+            self.cancel()
+            for task in workers:
+                task.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+            for index in queue:  # never started: one record each all the same
+                self._not_started(index, client)
+            queue.clear()
+            raise
+        return self.reports
