@@ -112,6 +112,7 @@ class HistoryLog:
         self.max_bytes = max_bytes
         self.keep = keep
         self.skipped = 0  # lines the last `read` could not use
+        self.problem: str | None = None  # why the last `read` left a file out
 
     def _rotated(self, number: int) -> str:
         return f"{self.path.name}.{number}"
@@ -152,10 +153,11 @@ class HistoryLog:
         folder.replace(self.path.name, self._rotated(1))
 
     def read(self, limit: int | None = None) -> list[dict[str, Any]]:
-        """The newest records first, across rotated files. Lines that are not records are
-        skipped and counted in `skipped`. Raises OSError for a file that cannot be read safely
-        (a symlink, a folder, a FIFO)."""
+        """The newest records first, across rotated files. Never raises: lines that are not
+        records are skipped and counted in `skipped`; a file that cannot be read safely (a
+        symlink, a folder, a FIFO, no permission) is skipped and said in `problem`."""
         self.skipped = 0
+        self.problem = None
         records: list[dict[str, Any]] = []
         try:
             with open_folder(self.path.parent, create=False) as folder:
@@ -165,6 +167,8 @@ class HistoryLog:
                         break
         except FileNotFoundError:  # no folder yet: nothing was ever recorded
             pass
+        except OSError as exc:
+            self.problem = f"cannot read the history {self.path}: {exc.strerror or exc}"
         return records
 
     def _read_file(
@@ -173,12 +177,15 @@ class HistoryLog:
         """Add the records of one file, newest first; True once `limit` is reached."""
         try:
             fd = folder.open(name, os.O_RDONLY)
+            try:
+                lines = _tail(fd).splitlines()
+            finally:
+                os.close(fd)
         except FileNotFoundError:
             return False
-        try:
-            lines = _tail(fd).splitlines()
-        finally:
-            os.close(fd)
+        except OSError as exc:
+            self.problem = self.problem or f"cannot read {folder.path / name}: {exc.strerror}"
+            return False
         for line in reversed(lines):
             record = parse_line(line)
             if record is None:

@@ -95,7 +95,7 @@ class Folder:
             raise
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             os.close(fd)
-            raise _refused(self.path / name, "is not a regular file")
+            raise _refused(self.path / name, "is not a regular file (a folder, pipe or device)")
         return fd
 
     def replace(self, source: str, destination: str) -> None:
@@ -122,10 +122,8 @@ class Folder:
 
 
 def _refused(path: Path, what: str) -> PermissionError:
-    return PermissionError(
-        errno.EPERM,
-        f"{path} {what}; streamtui does not use it. Remove it (rm {shlex.quote(str(path))}).",
-    )
+    message = f"{path} {what}, so streamtui does not use it: move it away"
+    return PermissionError(errno.EPERM, message)
 
 
 @contextlib.contextmanager

@@ -21,7 +21,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from streamtui.paths import Folder, atomic_write, file_lock, open_folder, read_capped, state_dir
+from streamtui.paths import (
+    Folder,
+    atomic_write,
+    file_lock,
+    folder_problem,
+    open_folder,
+    read_capped,
+    state_dir,
+)
 
 STATE_NAME = "state.json"
 KINDS = ("account", "conference", "stream")
@@ -85,6 +93,14 @@ class StateStore:
         self.path = self.directory / STATE_NAME
         self.cap = cap
         self.problem: str | None = None
+
+    def check_folder(self) -> str | None:
+        """Why nothing will be saved in the state folder (history included), with the fix; also
+        kept in `problem`. None when the folder is the user's alone or does not exist yet."""
+        problem = folder_problem(self.directory)
+        if problem:
+            self.problem = f"History and recent targets are not saved: {problem}"
+        return self.problem if problem else None
 
     def _load(self) -> State:
         try:

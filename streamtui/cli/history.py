@@ -124,11 +124,9 @@ def run_history(args: argparse.Namespace) -> int:
         print("error: --limit must be 0 (all) or more", file=sys.stderr)
         return 2
     log = HistoryLog()
-    try:
-        records = log.read(limit or None)
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        print(f"error: cannot read the history {log.path}: {reason}", file=sys.stderr)
+    records = log.read(limit or None)
+    if log.problem:
+        print(f"error: {log.problem}", file=sys.stderr)
         return 2
     _skipped_note(log)
     if getattr(args, "json", False):

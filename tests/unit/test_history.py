@@ -326,3 +326,15 @@ def test_four_huge_server_errors_do_not_rotate_the_history_away(log: HistoryLog)
     records = log.read()
     assert len(records) == 14
     assert [r["stream"] for r in records[4:]] == [f"feed {n}" for n in range(9, -1, -1)]
+
+
+def test_reading_never_raises_the_f7_screen_reads_it_too(tmp_path: Path) -> None:
+    (tmp_path / HISTORY_NAME).mkdir()
+    (tmp_path / f"{HISTORY_NAME}.1").write_text('{"n": 1}\n')
+    log = HistoryLog(tmp_path / HISTORY_NAME)
+    assert log.read() == [{"n": 1}]
+    assert log.problem is not None and str(tmp_path / HISTORY_NAME) in log.problem
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    in_a_file = HistoryLog(blocker / HISTORY_NAME)
+    assert in_a_file.read() == [] and in_a_file.problem is not None
