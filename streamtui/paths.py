@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import shlex
 import stat
 import time
@@ -240,7 +239,7 @@ def atomic_write(
     with contextlib.ExitStack() as stack:
         if folder is None:
             folder = stack.enter_context(open_folder(path.parent))
-        temp_name = f"{_temp_prefix(path)}{secrets.token_hex(6)}.tmp"
+        temp_name = f"{_temp_prefix(path)}{os.urandom(6).hex()}.tmp"
         fd = folder.open(temp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
         try:
             try:

@@ -338,3 +338,14 @@ def test_reading_never_raises_the_f7_screen_reads_it_too(tmp_path: Path) -> None
     blocker.write_text("")
     in_a_file = HistoryLog(blocker / HISTORY_NAME)
     assert in_a_file.read() == [] and in_a_file.problem is not None
+
+
+def test_history_command_warns_about_a_folder_others_can_write(
+    history_dir: HistoryLog, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record_attempt(creds(), target(), stopped(), 0.1)
+    history_dir.path.parent.chmod(0o777)
+    assert run_history(argparse.Namespace(json=False, limit=20)) == 0
+    captured = capsys.readouterr()
+    assert "stopped" in captured.out
+    assert f"chmod go-w {history_dir.path.parent}" in captured.err
