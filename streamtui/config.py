@@ -23,6 +23,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Literal, cast
 
+from streamtui.config_read import read_config_file
 from streamtui.errors import ConfigError, InvalidInput
 from streamtui.paths import (
     atomic_write,
@@ -195,12 +196,13 @@ class _Invalid(Exception):
 
 
 def load_config(path: Path | str | None = None) -> Config:
-    """Read and validate the config; a missing file is an empty config. Raises ConfigError."""
+    """Read and validate the config; a missing file is an empty config. Raises ConfigError, also
+    for a file others can change or that is not a sane regular file (see config_read)."""
     target = Path(path) if path is not None else default_config_path()
-    data = _read_bytes(target)
-    if data is None:
+    read = read_config_file(target)
+    if read is None:
         return Config(target)
-    raw, text = _parse_toml(target, data)
+    raw, text = read
     return _validated(raw, target, text)
 
 
@@ -214,48 +216,6 @@ def load_config_for_ui(path: Path | str | None = None) -> Config:
         return load_config(target)
     except ConfigError as exc:
         return Config(target, read_only=True, problem=exc.message)
-
-
-def _read(path: Path) -> tuple[dict[str, Any], str] | None:
-    """The parsed TOML and its text, or None when there is no file."""
-    data = _read_bytes(path)
-    return None if data is None else _parse_toml(path, data)
-
-
-def _read_bytes(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except IsADirectoryError:
-        raise ConfigError(
-            f"{path} is a folder, not a file: point --config or STREAMTUI_CONFIG "
-            "at a file (such as config.toml)."
-        ) from None
-    except OSError as exc:
-        raise ConfigError(
-            f"Cannot read the config file {path}: {exc.strerror or exc}. Check its permissions."
-        ) from exc
-
-
-def _parse_toml(path: Path, data: bytes) -> tuple[dict[str, Any], str]:
-    """The parsed TOML and its text (to find the line of a problem)."""
-    import tomllib
-
-    try:
-        text = data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(
-            f"{path}: not UTF-8 text (bad byte at offset {exc.start}): save the file as UTF-8."
-        ) from exc
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(
-            f"{path}: not valid TOML: {exc}. Fix the file there (text values need "
-            'quotes, such as space = "acme").'
-        ) from exc
-    return raw, text
 
 
 def _validated(raw: Mapping[str, Any], path: Path, text: str | None) -> Config:
@@ -574,7 +534,7 @@ def update_config(path: Path | str, mutate: Callable[[dict[str, Any]], None]) ->
     target = real_path(shown)
     try:
         with file_lock(target, timeout=LOCK_TIMEOUT):
-            read = _read(target)
+            read = read_config_file(target)
             raw, text = read if read is not None else ({}, "")
             _validated(raw, shown, text)
             mutate(raw)

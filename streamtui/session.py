@@ -64,10 +64,12 @@ class Session:
             name, chosen = config.profile(profile)
         except ConfigError as exc:
             name, chosen, problem = profile, None, exc.message
+        state = StateStore(state_dir)
+        problem = "; ".join(text for text in (problem, state.check_folder()) if text) or None
         return cls(
             config_path=config_path,
             config=config,
-            state=StateStore(state_dir),
+            state=state,
             history_path=state_dir / "history.jsonl",
             profile_name=name,
             profile=chosen,

@@ -151,6 +151,76 @@ def test_history_that_cannot_be_read_is_an_error_not_a_traceback(
         assert str(state) in result.stderr
 
 
+def write_history(state: Path, *lines: bytes) -> None:
+    state.mkdir(mode=0o700, parents=True, exist_ok=True)
+    (state / "history.jsonl").write_bytes(b"".join(line + b"\n" for line in lines))
+
+
+def record_line(**fields: object) -> bytes:
+    base = {
+        "time": "2025-03-04T16:00:00.000Z",
+        "outcome": "stopped",
+        "stream": DEMO_STREAM_SID,
+        "conference": DEMO_CONFERENCE_SID,
+        "http_status": 200,
+        "request_id": "rq-1",
+    }
+    return json.dumps({**base, **fields}).encode()
+
+
+def test_history_skips_bad_records_and_says_how_many(env: dict[str, str], tmp_path: Path) -> None:
+    state = tmp_path / "hostile-state"
+    write_history(
+        state,
+        record_line(stream="first"),
+        b"[" * 100_000 + b"]" * 100_000,  # nested too deeply for any JSON parser
+        b'{"stream": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+        record_line(stream="far future", time="9999-12-31T23:59:59.999Z"),
+        record_line(stream="long ago", time="0001-01-01T00:00:00Z"),
+        b'{"stream": "half a line',
+    )
+    env["STREAMTUI_STATE_DIR"] = str(state)
+    env["TZ"] = "JST-9"  # east of UTC: year 9999 in local time is past what dates can hold
+    for args in (["history"], ["history", "--json"]):
+        result = run(args, env)  # `run` fails the test on a traceback
+        assert result.returncode == 0, result.stderr
+        assert "far future" in result.stdout and "long ago" in result.stdout
+        assert "first" in result.stdout
+        assert "skipped 3" in result.stderr
+
+
+@pytest.mark.parametrize("columns", [40, 60, 80, 120])
+def test_history_fits_the_terminal(env: dict[str, str], tmp_path: Path, columns: int) -> None:
+    state = tmp_path / "wide-state"
+    write_history(
+        state,
+        record_line(stream_label="A rather long label for the transcriber feed"),
+        record_line(outcome="NotFoundError", http_status=404, code=20404, request_id="x" * 60),
+    )
+    env["STREAMTUI_STATE_DIR"] = str(state)
+    env["COLUMNS"] = str(columns)
+    result = run(["history"], env)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3
+    assert all(len(line) <= columns for line in lines), lines
+    assert lines[0].startswith("TIME") and "OUTCOME" in lines[0]
+    assert lines[1].startswith("2025-03-04") and "NotFound" in lines[1]
+    assert lines[2].startswith("2025-03-04") and "stopped" in lines[2]
+    if columns >= 80:
+        assert "STREAM" in lines[0] and "HTTP" in lines[0]
+        assert "…" in result.stdout  # what did not fit is cut, and shows it
+
+
+def test_history_in_a_pipe_is_not_cut(env: dict[str, str], tmp_path: Path) -> None:
+    state = tmp_path / "piped-state"
+    write_history(state, record_line(request_id="rq-" + "7" * 40))
+    env["STREAMTUI_STATE_DIR"] = str(state)
+    env.pop("COLUMNS", None)
+    result = run(["history"], env)
+    assert "rq-" + "7" * 40 in result.stdout and DEMO_CONFERENCE_SID in result.stdout
+
+
 # --- config path ---------------------------------------------------------------------------------
 
 

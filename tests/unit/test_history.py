@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import json
+import os
 import stat
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -266,3 +268,84 @@ def test_history_command_when_empty(
     assert run_history(argparse.Namespace(json=False, limit=20)) == 0
     captured = capsys.readouterr()
     assert captured.out == "" and "No stop attempts" in captured.err
+
+
+# A full disk and huge server texts ---------------------------------------------------------------
+
+
+def test_a_partial_write_never_costs_a_later_record(
+    log: HistoryLog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk fills half-way through a record; the next one, written once there is space
+    again, must not be glued onto the half line and lost."""
+    log.append({"n": 1})
+    real_write = os.write
+
+    def half_then_full(fd: int, data: bytes | memoryview) -> int:
+        written = real_write(fd, bytes(data[: len(data) // 2]))
+        assert written > 0
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", half_then_full)
+    with pytest.raises(OSError):
+        log.append({"n": 2, "pad": "x" * 100})
+    monkeypatch.setattr(os, "write", real_write)
+    log.append({"n": 3})
+    assert [r["n"] for r in log.read()] == [3, 1]
+    assert log.skipped == 0
+
+
+def test_a_line_cut_by_a_crash_is_closed_before_the_next_record(log: HistoryLog) -> None:
+    log.append({"n": 1})
+    with log.path.open("ab") as handle:  # what a kill -9 in the middle of a write leaves
+        handle.write(b'{"n": 2, "outcome": "sto')
+    log.append({"n": 3})
+    assert [r["n"] for r in log.read()] == [3, 1]
+    assert log.skipped == 1
+
+
+def test_one_record_is_bounded(log: HistoryLog) -> None:
+    huge = "server says: " + "é\x1b" * 500_000
+    error = NotFoundError(huge, status=404, code=huge, request_id=huge)
+    record_attempt(creds(), target("Night feed"), error, 0.1, log=log)
+    size = log.path.stat().st_size
+    assert size <= 8 * 1024
+    (record,) = log.read()
+    assert record["message"].startswith("server says: é") and record["message"].endswith("…")
+    assert len(record["message"]) <= 1000
+    assert record["http_status"] == 404 and record["outcome"]
+    assert record["stream"] == "Night feed"  # short values are kept whole
+
+
+def test_four_huge_server_errors_do_not_rotate_the_history_away(log: HistoryLog) -> None:
+    for number in range(10):
+        record_attempt(creds(), target(f"feed {number}"), stopped(), 0.1, log=log)
+    for number in range(4):
+        message = f"error {number} " + "x" * (1 << 20)
+        record_attempt(creds(), target(), NotFoundError(message, status=500), 0.1, log=log)
+    records = log.read()
+    assert len(records) == 14
+    assert [r["stream"] for r in records[4:]] == [f"feed {n}" for n in range(9, -1, -1)]
+
+
+def test_reading_never_raises_the_f7_screen_reads_it_too(tmp_path: Path) -> None:
+    (tmp_path / HISTORY_NAME).mkdir()
+    (tmp_path / f"{HISTORY_NAME}.1").write_text('{"n": 1}\n')
+    log = HistoryLog(tmp_path / HISTORY_NAME)
+    assert log.read() == [{"n": 1}]
+    assert log.problem is not None and str(tmp_path / HISTORY_NAME) in log.problem
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    in_a_file = HistoryLog(blocker / HISTORY_NAME)
+    assert in_a_file.read() == [] and in_a_file.problem is not None
+
+
+def test_history_command_warns_about_a_folder_others_can_write(
+    history_dir: HistoryLog, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record_attempt(creds(), target(), stopped(), 0.1)
+    history_dir.path.parent.chmod(0o777)
+    assert run_history(argparse.Namespace(json=False, limit=20)) == 0
+    captured = capsys.readouterr()
+    assert "stopped" in captured.out
+    assert f"chmod go-w {history_dir.path.parent}" in captured.err
