@@ -15,6 +15,7 @@ from streamtui.errors import (
     UnreadableResponse,
 )
 from streamtui.formatting import duration
+from streamtui.sanitize import clean
 from streamtui.target import StopTarget
 
 
@@ -93,4 +94,22 @@ def hint_for(
         )
     if isinstance(error, StreamTuiError):
         return ""
+    if stopping:
+        return (
+            "The stop may or may not have taken effect: stopping is safe to repeat, so run it "
+            "again to see the stream's status. This is a bug in streamtui; please report it with "
+            "the message above."
+        )
     return "This is a bug in streamtui; please report it with the message above."
+
+
+def unexpected(error: BaseException) -> str:
+    """What to say about a failure no handler expected (a bug, or data nothing foresaw): in plain
+    words, without the Python class name, and saying that nothing more went out after it."""
+    detail = clean(str(error)).strip() or "no details were given"
+    return f"streamtui hit an unexpected error: {detail}; nothing more was sent."
+
+
+def message_of(error: BaseException) -> str:
+    """The one line a user reads about `error`, whichever kind it is."""
+    return error.message if isinstance(error, StreamTuiError) else unexpected(error)

@@ -11,8 +11,10 @@ from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from streamtui.sanitize import clean
 from streamtui.session import Session
 from streamtui.tui.screens.main import MainScreen, Prefill
 
@@ -35,6 +37,27 @@ class StreamTuiApp(App[None]):
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen(self.session, self.prefill, timeout=self.timeout)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every toast of the app, and of its widgets (`Widget.notify` calls this), goes through
+        here: always plain text, cleaned and masked, whatever the caller asked. A toast quotes
+        user and server text, and Textual renders it as markup by default: a `[/b]` in it ends
+        the app."""
+        super().notify(
+            clean(message), title=clean(title), severity=severity, timeout=timeout, markup=False
+        )
+
+    def action_help_quit(self) -> None:
+        """ctrl+c outside a field: say how to quit (Textual's own toast is markup)."""
+        self.notify("Press ctrl+q to quit the app.", title="Do you want to quit?")
 
     @property
     def main(self) -> MainScreen:

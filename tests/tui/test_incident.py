@@ -94,7 +94,7 @@ async def test_f4_with_a_wrong_token_shows_the_error_panel(
         assert current_panel(app) == "error"
         assert isinstance(app.main.query_one(ErrorPanel).error, AuthenticationError)
         text = screen_text(app)
-        assert "✘ Authentication failed" in text
+        assert "✘ Listing conferences: Authentication failed" in text
         assert "Check the project ID and API token" in " ".join(text.split())
 
 

@@ -186,3 +186,28 @@ def test_every_kind_gets_its_own_non_empty_hint() -> None:
 def test_exit_codes_follow_the_contract(error: StreamTuiError, exit_code: int) -> None:
     assert error.exit_code == exit_code
     assert str(error) == "x"
+
+
+def test_an_unexpected_error_is_said_in_plain_words_and_masked() -> None:
+    from streamtui.hints import message_of, unexpected
+    from streamtui.secret import Secret
+
+    token = Secret("PThintstoken0123456789")
+    said = unexpected(OverflowError(f"date value out of range \x1b[2J{token.reveal()}"))
+    assert said == (
+        "streamtui hit an unexpected error: date value out of range ****6789; "
+        "nothing more was sent."
+    )
+    assert "OverflowError" not in said
+    assert unexpected(RuntimeError()).startswith(
+        "streamtui hit an unexpected error: no details were given;"
+    )
+    assert message_of(NetworkError("offline", host=HOST)) == "offline"
+    assert message_of(RuntimeError("x")) == unexpected(RuntimeError("x"))
+
+
+def test_an_unexpected_error_in_a_stop_says_the_stop_may_have_happened() -> None:
+    stopping = hint_for(RuntimeError("x"))
+    assert "may or may not have taken effect" in stopping and "bug in streamtui" in stopping
+    listing = hint_for(RuntimeError("x"), stopping=False)
+    assert "stop" not in listing.lower() and "bug in streamtui" in listing

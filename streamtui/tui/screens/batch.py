@@ -18,6 +18,7 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
+from textual.worker import Worker
 
 from streamtui.batch import (
     BATCH_RETRY,
@@ -29,10 +30,12 @@ from streamtui.batch import (
     Batch,
     BatchItem,
 )
-from streamtui.errors import ApiError, InvalidInput, StreamTuiError
-from streamtui.hints import hint_for
+from streamtui.errors import ApiError, InvalidInput
+from streamtui.hints import hint_for, message_of, unexpected
 from streamtui.session import Session
 from streamtui.target import StopTarget
+from streamtui.tui.failures import failure_of, report_failure
+from streamtui.tui.screens.confirm import GuardedConfirmation
 from streamtui.tui.text import cell, pairs, plain
 from streamtui.validation import validate_stream
 
@@ -56,8 +59,11 @@ def parse_pasted(text: str) -> list[str]:
     return list(seen)
 
 
-class BatchConfirmScreen(ModalScreen[bool]):
-    """One confirmation for the whole batch: the count, the conference, and the targets."""
+class BatchConfirmScreen(GuardedConfirmation):
+    """One confirmation for the whole batch: the count, the conference, and the targets.
+
+    Like the single stop's, it obeys no key typed before it was on screen, and no `y` while the
+    window is too small to show it."""
 
     CSS_PATH = "confirm.tcss"
     BINDINGS = [Binding("y", "confirm", "Yes, stop them"), Binding("n,escape", "cancel", "No")]
@@ -112,9 +118,12 @@ class BatchConfirmScreen(ModalScreen[bool]):
                 ),
                 id="confirm-keys",
             )
+            yield self.ignored_note()
+        yield self.too_small_note()
 
     def action_confirm(self) -> None:
-        self.dismiss(True)
+        if self.can_confirm:
+            self.dismiss(True)
 
     def action_cancel(self) -> None:
         self.dismiss(False)
@@ -123,7 +132,8 @@ class BatchConfirmScreen(ModalScreen[bool]):
 class BatchScreen(ModalScreen[None]):
     CSS_PATH = "batch.tcss"
     BINDINGS = [
-        Binding("ctrl+s", "start", "Stop them"),
+        # priority: the list is read when the key arrives, before keys typed after it land
+        Binding("ctrl+s", "start", "Stop them", priority=True),
         Binding("escape", "cancel_or_close", "Cancel / close"),
     ]
 
@@ -136,6 +146,7 @@ class BatchScreen(ModalScreen[None]):
         self.conference = conference
         self.current_batch: Batch | None = None
         self.details: dict[str, str] = {}
+        self.failure = ""  # what went wrong that no handler expected, while it shows
 
     def compose(self) -> ComposeResult:
         label = self.session.label_for("conference", self.conference)
@@ -189,6 +200,11 @@ class BatchScreen(ModalScreen[None]):
         table.add_column("detail", width=DETAIL_WIDTH)
         self.query_one("#batch-saved", SelectionList).focus()
 
+    def watch_running(self, running: bool) -> None:
+        """While the batch runs its inputs take no keys: it was read when ctrl+s was pressed."""
+        for inputs in self.query("#batch-inputs, #batch-options"):
+            inputs.disabled = running
+
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         """The full reason of the highlighted row (the table's column is too narrow for it)."""
         key = event.row_key.value
@@ -231,6 +247,7 @@ class BatchScreen(ModalScreen[None]):
 
         def confirmed(ok: bool | None) -> None:
             if ok:
+                self.running = True  # now: the keys that follow must not reach the inputs
                 self.run_batch(targets, concurrency)
             else:
                 self.notify("Cancelled: nothing was sent.", timeout=3)
@@ -258,8 +275,9 @@ class BatchScreen(ModalScreen[None]):
             )
         try:
             creds = await asyncio.to_thread(self.session.credentials)
-        except StreamTuiError as exc:
-            self._status(f"✘ {exc.message}", "bold red")
+        except Exception as exc:  # an unexpected one too: never a batch that silently stops
+            self.running = False
+            self._status(f"✘ {message_of(exc)}", "bold red")
             return
         done = {"stopped": 0, "failed": 0}
         sent: list[StopTarget] = []
@@ -295,16 +313,18 @@ class BatchScreen(ModalScreen[None]):
                 )
                 if item.state != CANCELLED:
                     sent.append(item.target)
-            self._status(
-                f"{done['stopped']} stopped, {done['failed']} failed or cancelled, "
-                f"{len(targets) - sum(done.values())} to go · escape cancels the rest",
-                "bold",
-            )
+            if not self.failure:  # a failure's line stays up while the last requests end
+                self._status(
+                    f"{done['stopped']} stopped, {done['failed']} failed or cancelled, "
+                    f"{len(targets) - sum(done.values())} to go · escape cancels the rest",
+                    "bold",
+                )
 
         self.current_batch = Batch(
             targets, concurrency=concurrency, timeout=max(30.0, len(targets)), on_update=update
         )
         self.running = True
+        self.failure = ""
         started = time.monotonic()
         try:
             async with SignalWireClient(
@@ -314,15 +334,30 @@ class BatchScreen(ModalScreen[None]):
                 retry=BATCH_RETRY,
             ) as client:
                 await self.current_batch.run(client)
+        except Exception as exc:  # unexpected: say so, and start nothing more
+            self.current_batch.cancel()
+            self.failure = f"✘ {unexpected(exc)} Escape closes."
+            self._status(self.failure, "bold red")
+            return
         finally:
             self.running = False
             self.session.remember(*sent)  # one write for the whole batch
-        table.focus()
+            table.focus()
         self._status(
             f"Done in {time.monotonic() - started:.1f} s: {done['stopped']} stopped, "
             f"{done['failed']} failed or cancelled. Escape closes.",
             "bold green" if not done["failed"] else "bold red",
         )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The net under run_batch: the batch stops starting requests, and says why."""
+        error = failure_of(event)
+        if error is not None:
+            report_failure(self, error)
+            if self.current_batch is not None:
+                self.current_batch.cancel()
+            self.running = False
+            self._status(f"✘ {unexpected(error)}", "bold red")
 
     def action_cancel_or_close(self) -> None:
         if self.running and self.current_batch is not None:

@@ -15,19 +15,24 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Static
+from textual.worker import Worker
 
 from streamtui.credentials import Credentials
-from streamtui.errors import StreamTuiError
+from streamtui.errors import InvalidInput
 from streamtui.formatting import ago
+from streamtui.hints import unexpected
 from streamtui.models import Conference
 from streamtui.sanitize import clean
+from streamtui.tui.failures import failure_of, report_failure
 from streamtui.tui.text import cell, pairs, plain
+from streamtui.validation import validate_conference_sid
 
 PAGE_SIZE = 1000
 
 
-class ConferencesScreen(ModalScreen[str | StreamTuiError | None]):
-    """Returns the chosen conference SID, the error that stopped the listing, or None."""
+class ConferencesScreen(ModalScreen[str | Exception | None]):
+    """Returns the chosen conference SID, the error that stopped the listing (an unexpected one
+    included: the main screen's error panel shows it), or None."""
 
     CSS_PATH = "conferences.tcss"
     BINDINGS = [
@@ -90,7 +95,7 @@ class ConferencesScreen(ModalScreen[str | StreamTuiError | None]):
                     self.conferences.extend(page)
                     self._render_rows()
                     self._status(f"page {pages}: {len(self.conferences)} conference(s) so far…")
-        except StreamTuiError as exc:
+        except Exception as exc:  # an unexpected one too: never a screen stuck on "loading…"
             self.fetching = False
             self.dismiss(exc)
             return
@@ -101,6 +106,14 @@ class ConferencesScreen(ModalScreen[str | StreamTuiError | None]):
             if self.conferences
             else "No in-progress conference in this account."
         )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The net under load: its line never stays on "loading…"."""
+        error = failure_of(event)
+        if error is not None:
+            report_failure(self, error)
+            self.fetching = False
+            self._status(f"✘ {unexpected(error)}", "bold red")
 
     def _render_rows(self) -> None:
         query = clean(self.query_one("#conferences-filter", Input).value).lower().strip()
@@ -134,9 +147,15 @@ class ConferencesScreen(ModalScreen[str | StreamTuiError | None]):
         self._choose(event.cursor_row)
 
     def _choose(self, row: int) -> None:
-        if 0 <= row < len(self.shown):
-            self.workers.cancel_group(self, "conferences")
-            self.dismiss(self.shown[row].sid)
+        if not 0 <= row < len(self.shown):
+            return
+        try:  # the server's text goes into the field only if it is a conference SID
+            sid = validate_conference_sid(self.shown[row].sid)
+        except InvalidInput:
+            self._status("✘ This row's SID is not a conference SID: it was not used.", "bold red")
+            return
+        self.workers.cancel_group(self, "conferences")
+        self.dismiss(sid)
 
     def action_cursor(self, step: int) -> None:
         table: DataTable[object] = self.query_one(DataTable)

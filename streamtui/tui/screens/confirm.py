@@ -2,14 +2,20 @@
 
 Focus starts on Cancel. `y` confirms, `n`/`escape` cancel. A production profile with the strict
 setting asks for the last 4 characters of the stream SID or name instead of `y`.
+
+A confirmation obeys only what the user typed while looking at it. Keys that arrive before it is
+on screen (typed ahead over a slow link: `ctrl+s y` in one read) are dropped, and it says how many;
+and while the window is too small to show the whole target, `y` does nothing and it says so.
 """
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.geometry import Size
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Static
 
@@ -28,7 +34,99 @@ def _row(title: str, value: str, label: str, note: str = "") -> Content:
     return Content("\n").join([pairs(*parts), pairs((" " * 11, ""), (f"“{label}”", "italic"))])
 
 
-class ConfirmStopScreen(ModalScreen[bool]):
+class GuardedConfirmation(ModalScreen[bool]):
+    """A confirmation that can only be answered once it is on screen, whole.
+
+    Subclasses compose a `#confirm-dialog` (and may yield `ignored_note()` and `too_small_note()`
+    in it and after it), and focus their first widget in `first_focus`."""
+
+    AUTO_FOCUS = ""  # nothing has the focus until it is on screen: early keys reach no field
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.on_screen = False
+        self.fits = True
+        self.ignored = 0  # keys dropped because they came before the confirmation was shown
+        self.needed = Size(0, 0)  # the dialog's size, measured while it showed
+
+    @property
+    def can_confirm(self) -> bool:
+        return self.on_screen and self.fits
+
+    @staticmethod
+    def ignored_note() -> Static:
+        note = Static("", id="confirm-ignored")
+        note.display = False
+        return note
+
+    @staticmethod
+    def too_small_note() -> Static:
+        note = Static("", id="confirm-too-small")
+        note.display = False
+        return note
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._now_on_screen)
+
+    def _now_on_screen(self) -> None:
+        self.on_screen = True
+        self._fit()
+        if self.ignored:
+            keys = "1 key" if self.ignored == 1 else f"{self.ignored} keys"
+            verb = "was" if self.ignored == 1 else "were"
+            note = self.query_one("#confirm-ignored", Static)
+            note.update(
+                pairs(
+                    (f"{keys} typed before this appeared {verb} ignored: ", "bold yellow"),
+                    ("nothing was sent. Check the target, then answer.", "yellow"),
+                )
+            )
+            note.display = True
+        if self.fits:
+            self.first_focus()
+
+    def first_focus(self) -> None:
+        """Focus the widget the user starts on (nothing by default)."""
+
+    def on_key(self, event: events.Key) -> None:
+        """Before the confirmation is on screen, a key is dropped (and counted): the user has
+        not seen what it would answer."""
+        if not self.on_screen:
+            event.stop()
+            event.prevent_default()
+            self.ignored += 1
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.on_screen:
+            self._fit()
+            if self.fits and self.focused is None:
+                self.first_focus()
+
+    def _fit(self) -> None:
+        """Show the dialog only when all of it fits; otherwise say how much room it needs."""
+        dialog = self.query_one("#confirm-dialog")
+        if dialog.display:
+            self.needed = dialog.outer_size  # its content never changes: measured once shown
+        footer = sum(footer.outer_size.height for footer in self.query(Footer))
+        room = Size(self.size.width, self.size.height - footer)
+        self.fits = self.needed.width <= room.width and self.needed.height <= room.height
+        dialog.display = self.fits
+        note = self.query_one("#confirm-too-small", Static)
+        note.display = not self.fits
+        note.update(
+            pairs(
+                ("Too small to show the target: ", "bold yellow"),
+                (f"enlarge to {self.needed.width}x{self.needed.height + footer}; n cancels.", ""),
+            )
+        )
+        self.refresh_bindings()  # the footer offers y only when it can confirm
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`y` (and the Stop button's action) only when it can confirm: hidden otherwise."""
+        return self.can_confirm or action != "confirm"
+
+
+class ConfirmStopScreen(GuardedConfirmation):
     """Returns True to stop, False to cancel."""
 
     CSS_PATH = "confirm.tcss"
@@ -91,6 +189,7 @@ class ConfirmStopScreen(ModalScreen[bool]):
                 yield Input(
                     placeholder="last 4 characters", max_length=8, id="confirm-code", compact=True
                 )
+            yield self.ignored_note()
             with Horizontal(id="confirm-buttons"):
                 yield Button("Cancel (esc)" if self.strict else "Cancel (n)", id="cancel")
                 yield Button(
@@ -98,9 +197,10 @@ class ConfirmStopScreen(ModalScreen[bool]):
                     id="confirm",
                     variant="error",
                 )
+        yield self.too_small_note()
         yield Footer()
 
-    def on_mount(self) -> None:
+    def first_focus(self) -> None:
         if self.strict:
             self.query_one("#confirm-code", Input).focus()
         else:
@@ -118,12 +218,16 @@ class ConfirmStopScreen(ModalScreen[bool]):
         self._check_code(event.value)
 
     def _check_code(self, typed: str) -> None:
+        if not self.can_confirm:
+            return
         if typed.strip() == self.code:
             self.dismiss(True)
         else:
             self.notify(f"That is not {self.code}: nothing was sent.", severity="error", timeout=4)
 
     def action_confirm(self, from_button: bool = False) -> None:
+        if not self.can_confirm:  # the user cannot see what it would stop
+            return
         if self.strict:
             self._check_code(self.query_one("#confirm-code", Input).value)
             return

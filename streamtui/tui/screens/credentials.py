@@ -14,11 +14,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
+from textual.worker import Worker
 
-from streamtui.errors import InvalidInput, StreamTuiError
+from streamtui.errors import InvalidInput
+from streamtui.hints import message_of, unexpected
 from streamtui.secret import Secret
 from streamtui.session import Session
+from streamtui.tui.failures import failure_of, report_failure
 from streamtui.tui.text import pairs, plain
+from streamtui.tui.widgets.secret_input import SecretInput
 from streamtui.validation import validate_project_id, validate_space, validate_token
 
 
@@ -56,12 +60,7 @@ class CredentialsScreen(ModalScreen[bool]):
                 )
             with Horizontal(classes="credentials-row"):
                 yield Label("API token", classes="field-title")
-                yield Input(
-                    password=True,
-                    placeholder="paste the token (hidden)",
-                    id="cred-token",
-                    compact=True,
-                )
+                yield SecretInput(placeholder="paste the token (hidden)", id="cred-token")
             with Horizontal(id="credentials-buttons"):
                 yield Button("Save in keyring", id="cred-login", variant="primary")
                 yield Button("This session only", id="cred-session")
@@ -81,8 +80,8 @@ class CredentialsScreen(ModalScreen[bool]):
         status = self.query_one("#credentials-status", Static)
         try:
             creds = await asyncio.to_thread(self.session.credentials)
-        except StreamTuiError as exc:
-            status.update(pairs(("✘ ", "bold red"), exc.message))
+        except Exception as exc:  # an unexpected one too: never "checking…" for ever
+            status.update(pairs(("✘ ", "bold red"), message_of(exc)))
             return
         status.update(
             pairs(
@@ -165,8 +164,8 @@ class CredentialsScreen(ModalScreen[bool]):
                 config_path=self.session.config_path,
                 make_default=self.session.config.default_profile is None,
             )
-        except StreamTuiError as exc:
-            self._message(f"Not stored: {exc.message}", "bold red")
+        except Exception as exc:  # an unexpected one too: never "Checking…" for ever
+            self._message(f"Not stored: {message_of(exc)}", "bold red")
             return
         self.session.config = result.config
         self.session.profile_name = profile.name
@@ -192,8 +191,8 @@ class CredentialsScreen(ModalScreen[bool]):
                 self._message("No profile to log out of.", "yellow")
                 return
             deleted = await auth_flow.logout(self.session.store, self.session.identity())
-        except StreamTuiError as exc:
-            self._message(exc.message, "bold red")
+        except Exception as exc:  # an unexpected one too: it is said, never swallowed
+            self._message(message_of(exc), "bold red")
             return
         self.changed = True
         self._message(
@@ -203,6 +202,13 @@ class CredentialsScreen(ModalScreen[bool]):
             "green",
         )
         self.refresh_status()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The net under the keyring and API checks: what failed is said on the message line."""
+        error = failure_of(event)
+        if error is not None:
+            report_failure(self, error)
+            self._message(unexpected(error), "bold red")
 
     def action_close(self) -> None:
         self.dismiss(self.changed)

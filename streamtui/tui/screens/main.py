@@ -19,12 +19,17 @@ from textual.containers import Container
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Input, Static
+from textual.worker import Worker
 
 from streamtui import startup
 from streamtui.config import Entry, Kind, SavedTarget
-from streamtui.errors import ConfigError, InvalidInput, StreamTuiError
+from streamtui.errors import ConfigError, InvalidInput
+from streamtui.hints import unexpected
+from streamtui.sanitize import clean
 from streamtui.session import KINDS, Session
+from streamtui.tui.failures import failure_of, report_failure
 from streamtui.tui.text import pairs, plain
 from streamtui.tui.widgets.header import SessionBar
 from streamtui.tui.widgets.target_field import TargetField, target_fields
@@ -68,7 +73,8 @@ class Prefill:
 
 class MainScreen(Screen[None]):
     BINDINGS = [
-        Binding("ctrl+s", "stop", "Stop"),
+        # priority: taken when the key arrives, before the keys typed after it reach a field
+        Binding("ctrl+s", "stop", "Stop", priority=True),
         Binding("f2", "pick", "Pick saved"),
         Binding("f3", "targets", "Targets"),
         Binding("ctrl+l", "save_entry", "Save SID"),
@@ -90,6 +96,7 @@ class MainScreen(Screen[None]):
         self.timeout = timeout
         self.last_target: StopTarget | None = None
         self.fields: dict[str, TargetField] = {}  # made in compose: widgets need a running app
+        self._focus_after: Widget | None = None  # the field focused when a stop began
 
     # -- layout ----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -182,9 +189,25 @@ class MainScreen(Screen[None]):
             switcher.query_one(ErrorPanel),
         )
 
-    async def show_error(self, error: StreamTuiError, target: StopTarget | None) -> None:
+    async def show_error(
+        self,
+        error: BaseException,
+        target: StopTarget | None,
+        *,
+        stopping: bool = True,
+        context: str = "",
+        again: str = "",
+    ) -> None:
+        """Any failure, expected or not, ends here (see ErrorPanel.show for the options)."""
         _, _, panel = await self.panels()
-        panel.show(error, target=target, host=self.session.where())
+        panel.show(
+            error,
+            target=target,
+            host=self.session.where(),
+            stopping=stopping,
+            context=context,
+            again=again,
+        )
         self.show_panel("error")
 
     def show_panel(self, name: str) -> None:
@@ -280,6 +303,25 @@ class MainScreen(Screen[None]):
         return self.session.labelled(target)
 
     # -- the stop --------------------------------------------------------------------------------
+    def watch_in_flight(self, in_flight: bool) -> None:
+        """The fields take no keys while a stop runs: what is typed then would change a field
+        under a request that was sent with its old value, or end up in the next stop."""
+        form = self.query_one("#form")
+        if in_flight == form.disabled:
+            return
+        if in_flight:
+            focused = self.focused
+            self._focus_after = focused if focused in self._inputs() else None
+            form.disabled = True
+            return
+        form.disabled = False
+        # After a result its fields keep the focus (c copies); otherwise back to the field.
+        if self.query_one("#panels", ContentSwitcher).current != "result":
+            (self._focus_after or self.field("stream").input).focus()
+
+    def _inputs(self) -> list[Input]:
+        return [self.field(kind).input for kind in KINDS]
+
     def action_stop(self) -> None:
         if self.in_flight:
             self.notify(
@@ -299,6 +341,7 @@ class MainScreen(Screen[None]):
 
         def confirmed(ok: bool | None) -> None:
             if ok:
+                self.in_flight = True  # now: the keys that follow must not reach a field
                 self.run_stop(target)
             else:
                 self.notify("Cancelled: nothing was sent.", timeout=3)
@@ -343,7 +386,7 @@ class MainScreen(Screen[None]):
             result_panel.result = result
             self.show_panel("result")
             self.query_one("#result-fields").focus()
-        except StreamTuiError as exc:
+        except Exception as exc:  # an unexpected one too: it must never leave "Stopping…" up
             outcome = exc
             await self.show_error(exc, target)
         except asyncio.CancelledError:
@@ -373,10 +416,20 @@ class MainScreen(Screen[None]):
                 )
                 self.session.remember(target)
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The net under run_stop: even if showing its error failed, the progress panel goes."""
+        error = failure_of(event)
+        if error is None:
+            return
+        report_failure(self, error)
+        self.in_flight = False
+        self.query_one("#notice", Static).update(pairs(("✘ ", "bold red"), unexpected(error)))
+        self.show_panel("notice")
+
     def _on_retry(self, event: RetryEvent) -> None:
         cast("ProgressPanel", self.query_one("#progress")).attempt = (
             f"attempt {event.next_attempt} of {event.attempts} in {event.delay:.1f} s "
-            f"(last: {event.reason[:60]})"
+            f"(last: {clean(event.reason)[:60]})"  # masked before it is cut
         )
 
     def action_cancel_stop(self) -> None:
@@ -523,14 +576,23 @@ class MainScreen(Screen[None]):
         if account is None:
             return
 
-        def chosen(result: str | StreamTuiError | None) -> None:
-            if isinstance(result, StreamTuiError):
-                self.call_later(self.show_error, result, None)
+        def chosen(result: str | Exception | None) -> None:
+            if isinstance(result, Exception):
+                self.call_later(self._listing_failed, result)
             elif result:
                 self.field("conference").value = result
                 self.field("stream").input.focus()
 
         self.app.push_screen(ConferencesScreen(account, self.session.credentials), chosen)
+
+    async def _listing_failed(self, error: Exception) -> None:
+        await self.show_error(
+            error,
+            None,
+            stopping=False,
+            context="Listing conferences",
+            again="F4 lists them again.",
+        )
 
     def action_batch(self) -> None:
         from streamtui.tui.screens.batch import BatchScreen

@@ -19,7 +19,7 @@ from textual.widgets import Static
 
 from streamtui.errors import ApiError, NetworkError, StreamTuiError
 from streamtui.formatting import describe_date, duration
-from streamtui.hints import hint_for
+from streamtui.hints import hint_for, unexpected
 from streamtui.models import ConferenceStream
 from streamtui.sanitize import clean
 from streamtui.target import StopTarget
@@ -158,7 +158,7 @@ class ResultPanel(Vertical):
         for name, value in result.fields():
             text = value if value is not None else "-"
             if name == "date_updated":
-                shown: object = plain(describe_date(value))
+                shown: object = plain(_date_text(value))
             elif name == "status":
                 shown = plain(text, STATUS_STYLE.get(text, "bold"))
             else:
@@ -167,58 +167,105 @@ class ResultPanel(Vertical):
         self.query_one(FieldList).set_rows(rows)
 
 
-class ErrorPanel(Vertical):
-    """What went wrong: HTTP status, SignalWire code, message, details, request ID, and a hint."""
+def _date_text(raw: str | None) -> str:
+    """The date as `describe_date` shows it; its raw text when a hostile date will not convert
+    (the stop itself succeeded: a date must not hide that)."""
+    try:
+        return describe_date(raw)
+    except (OverflowError, ValueError):
+        return raw or "-"
 
-    error: reactive[StreamTuiError | None] = reactive(None, always_update=True)
+
+class ErrorPanel(Vertical):
+    """What went wrong: HTTP status, SignalWire code, message, details, request ID, and a hint.
+
+    Any exception is shown: one that no handler expected gets a plain-words message instead of a
+    class name, so a bug still ends here rather than in a frozen screen."""
+
+    error: reactive[BaseException | None] = reactive(None, always_update=True)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.target: StopTarget | None = None
         self.host = ""
+        self.stopping = True
+        self.context = ""
+        self.again = ""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="error-title")
         yield FieldList(id="error-fields")
         yield Static("", id="error-hint")
 
-    def show(self, error: StreamTuiError, *, target: StopTarget | None, host: str) -> None:
+    def show(
+        self,
+        error: BaseException,
+        *,
+        target: StopTarget | None,
+        host: str,
+        stopping: bool = True,
+        context: str = "",
+        again: str = "",
+    ) -> None:
+        """`stopping=False` for other requests (listing conferences): the advice about a stop
+        does not apply; `context` names that request in the title; `again` says how to retry."""
         self.target = target
         self.host = host
+        self.stopping = stopping
+        self.context = context
+        self.again = again
         self.error = error
 
-    def watch_error(self, error: StreamTuiError | None) -> None:
+    def watch_error(self, error: BaseException | None) -> None:
         if error is None:
             return
-        title = _TITLES.get(type(error).__name__, "Failed")
-        self.query_one("#error-title", Static).update(
-            pairs(("✘ ", "bold red"), (title, "bold red"), (f"  ({type(error).__name__})", "dim"))
-        )
-        rows: list[tuple[str, object, str]] = []
-        if isinstance(error, ApiError):
-            if error.status is not None:
-                rows.append(("HTTP status", plain(error.status, "bold"), str(error.status)))
-            if error.code is not None:
-                rows.append(("SignalWire code", plain(error.code, "bold"), clean(error.code)))
-        rows.append(("message", plain(error.message), clean(error.message)))
-        if isinstance(error, ApiError):
-            for item in error.errors:
-                if item != error.message:
-                    rows.append(("error", plain(item), clean(item)))
-            if error.more_info:
-                rows.append(("more_info", plain(error.more_info), clean(error.more_info)))
-            if error.request_id:
-                rows.append(("request id", plain(error.request_id), clean(error.request_id)))
-            if error.attempts > 1:
-                rows.append(("attempts", plain(error.attempts), str(error.attempts)))
-        if isinstance(error, NetworkError):
-            if error.host:
-                rows.append(("host", plain(error.host), clean(error.host)))
-            if error.timeout:
-                rows.append(("timeout", plain(duration(error.timeout)), str(error.timeout)))
-        self.query_one(FieldList).set_rows(rows)
-        hint = hint_for(error, target=self.target, host=self.host)
+        self.query_one("#error-title", Static).update(self._title(error))
+        self.query_one(FieldList).set_rows(_rows(error))
+        hint = hint_for(error, target=self.target, host=self.host, stopping=self.stopping)
+        hint = f"{hint} {self.again}".strip()
         self.query_one("#error-hint", Static).update(pairs(("hint: ", "bold"), hint))
+
+    def _title(self, error: BaseException) -> Content:
+        context = (f"{self.context}: ", "bold red") if self.context else ("", "")
+        if not isinstance(error, StreamTuiError):
+            return pairs(("✘ ", "bold red"), context, ("Unexpected error", "bold red"))
+        title = _TITLES.get(type(error).__name__, "Failed")
+        return pairs(
+            ("✘ ", "bold red"),
+            context,
+            (title, "bold red"),
+            (f"  ({type(error).__name__})", "dim"),
+        )
+
+
+def _rows(error: BaseException) -> list[tuple[str, object, str]]:
+    """(field, shown, copied) for each detail of the error; server text cleaned and masked."""
+    if not isinstance(error, StreamTuiError):
+        message = unexpected(error)
+        return [("message", plain(message), message)]
+    rows: list[tuple[str, object, str]] = []
+    if isinstance(error, ApiError):
+        if error.status is not None:
+            rows.append(("HTTP status", plain(error.status, "bold"), str(error.status)))
+        if error.code is not None:
+            rows.append(("SignalWire code", plain(error.code, "bold"), clean(error.code)))
+    rows.append(("message", plain(error.message), clean(error.message)))
+    if isinstance(error, ApiError):
+        for item in error.errors:
+            if item != error.message:
+                rows.append(("error", plain(item), clean(item)))
+        if error.more_info:
+            rows.append(("more_info", plain(error.more_info), clean(error.more_info)))
+        if error.request_id:
+            rows.append(("request id", plain(error.request_id), clean(error.request_id)))
+        if error.attempts > 1:
+            rows.append(("attempts", plain(error.attempts), str(error.attempts)))
+    if isinstance(error, NetworkError):
+        if error.host:
+            rows.append(("host", plain(error.host), clean(error.host)))
+        if error.timeout:
+            rows.append(("timeout", plain(duration(error.timeout)), str(error.timeout)))
+    return rows
 
 
 _TITLES = {
