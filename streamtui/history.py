@@ -5,7 +5,7 @@ log says who stopped what, from where, and what the API answered (with the reque
 asks for). Each record is flushed and fsynced as it is written, so a crash right after a stop
 still leaves its line. The file is private (0600 in a 0700 folder), never holds the token, and is
 rotated at 1 MiB (`history.jsonl.1` to `.3`). Writing it must never turn a successful stop into a
-failure: `record_attempt` only warns.
+failure: `flows.stop.Recorder` only warns.
 
 An audit log must not lose records to what happens around it: one record is at most MAX_RECORD
 bytes (a server's megabyte of error text is cut, so it cannot rotate earlier records away), and a
@@ -20,16 +20,15 @@ import getpass
 import json
 import os
 import socket
-import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from streamtui.credentials import Credentials
-from streamtui.models import ConferenceStream
+from streamtui.outcome import Outcome, StopReport
 from streamtui.paths import Folder, file_lock, open_folder, read_capped, state_dir, write_all
-from streamtui.target import StopTarget
+from streamtui.redact import mask
 
 HISTORY_NAME = "history.jsonl"
 MAX_BYTES = 1 << 20
@@ -230,35 +229,36 @@ def _user() -> str:
         return str(os.getuid()) if hasattr(os, "getuid") else "unknown"
 
 
-def _outcome(outcome: ConferenceStream | BaseException | str | None) -> str:
-    if isinstance(outcome, ConferenceStream):
-        return "stopped"
-    if isinstance(outcome, KeyboardInterrupt):
-        return "interrupted"
-    asyncio = sys.modules.get("asyncio")  # not imported just for this: the CLI starts fast
-    if asyncio is not None and isinstance(outcome, asyncio.CancelledError):
-        return "cancelled"
-    if isinstance(outcome, BaseException):
-        return type(outcome).__name__
-    return outcome or "unknown"
+def _when() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def build_record(
-    creds: Credentials,
-    target: StopTarget,
-    outcome: ConferenceStream | BaseException | str | None,
-    duration: float,
-) -> dict[str, Any]:
-    """The record of one attempt; any text that could hold the token has it masked."""
+def _answer(report: StopReport) -> dict[str, Any]:
+    """What the API answered, from the result or the error: status, code, request id, tries."""
+    source: object = report.error if report.error is not None else report.result
+    status = getattr(source, "status", None) if report.error is not None else None
+    http_status = getattr(source, "http_status", None) if report.error is None else status
+    code = getattr(report.error, "code", None)
+    request_id = getattr(source, "request_id", None)
+    attempts = getattr(source, "attempts", None)
+    message = getattr(report.error, "message", None)
+    return {
+        "status": report.result.status if report.result is not None else None,
+        "http_status": http_status if isinstance(http_status, int) else None,
+        "code": code if isinstance(code, int | str) else None,
+        "request_id": request_id if isinstance(request_id, str) else None,
+        "message": message if isinstance(message, str) else None,
+        "attempts": attempts if isinstance(attempts, int) else None,
+    }
+
+
+def build_record(creds: Credentials, report: StopReport) -> dict[str, Any]:
+    """The record of one stop; any text that could hold the token has it masked."""
+    target = report.target
     on_space = creds.space is not None and creds.where == f"{creds.space}.signalwire.com"
-    error = outcome if isinstance(outcome, BaseException) else None
-    status = getattr(error, "status", None)
-    code = getattr(error, "code", None)
-    request_id = getattr(error, "request_id", None)
-    attempts = getattr(error, "attempts", None)
-    message = getattr(error, "message", None) or (str(error) if error is not None else None)
+    outcome = report.outcome if report.outcome is not None else Outcome.INTERRUPTED
     record: dict[str, Any] = {
-        "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "time": _when(),
         "user": _user(),
         "host": socket.gethostname(),
         "profile": creds.profile,
@@ -270,39 +270,11 @@ def build_record(
         "account_label": target.account_label or None,
         "conference_label": target.conference_label or None,
         "stream_label": target.stream_label or None,
-        "outcome": _outcome(outcome),
-        "status": outcome.status if isinstance(outcome, ConferenceStream) else None,
-        "http_status": status if isinstance(status, int) else None,
-        "code": code if isinstance(code, int | str) else None,
-        "request_id": request_id if isinstance(request_id, str) else None,
-        "message": message,
-        "attempts": attempts if isinstance(attempts, int) else None,
-        "duration_ms": round(duration * 1000),
+        "outcome": outcome.value,
+        **_answer(report),
+        "duration_ms": round(report.duration * 1000),
     }
-    token = creds.token.reveal()
-    if len(token) >= 4:  # defence in depth: an echoed token never reaches the file
-        for key, value in record.items():
-            if isinstance(value, str) and token in value:
-                record[key] = value.replace(token, _MASK)
+    for key, value in record.items():  # defence in depth: an echoed token never reaches the file
+        if isinstance(value, str):
+            record[key] = mask(value)
     return record
-
-
-def record_attempt(
-    creds: Credentials,
-    target: StopTarget,
-    outcome: ConferenceStream | BaseException | str | None,
-    duration: float,
-    *,
-    log: HistoryLog | None = None,
-) -> str | None:
-    """Append the attempt to the history; on any failure print one warning line (and return
-    it, for a front-end that has no stderr on screen), never raise."""
-    try:
-        (log or HistoryLog()).append(build_record(creds, target, outcome, duration))
-    except Exception as exc:
-        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-        warning = f"warning: the stop attempt was not written to the history ({reason})"
-        with contextlib.suppress(Exception):
-            print(warning, file=sys.stderr)
-        return warning
-    return None

@@ -3,7 +3,14 @@ TUI shows them, the audit log records them, and `history --json` readers match o
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
+
+from streamtui.errors import StreamTuiError
+from streamtui.models import ConferenceStream
+from streamtui.target import StopTarget
+
+EXIT_INTERRUPTED = 130
 
 
 class Outcome(StrEnum):
@@ -12,3 +19,31 @@ class Outcome(StrEnum):
     FAILED = "failed"  # the API refused or could not be reached (see http_status and code)
     CANCELLED = "cancelled"  # never sent
     INTERRUPTED = "interrupted"  # sent, then cut short: it may have taken effect
+
+
+@dataclass
+class StopReport:
+    """What became of one target."""
+
+    target: StopTarget
+    outcome: Outcome | None = None  # None while queued or in flight
+    result: ConferenceStream | None = None
+    error: StreamTuiError | None = None
+    duration: float = 0.0
+    started: bool = False  # taken off the queue
+    sending: bool = False  # handed to the network at least once: it may take effect
+
+    @property
+    def state(self) -> str:
+        """What a table shows: queued, stopping, or the outcome."""
+        if self.outcome is not None:
+            return self.outcome.value
+        return "stopping" if self.started else "queued"
+
+    @property
+    def exit_code(self) -> int:
+        if self.outcome is Outcome.STOPPED:
+            return 0
+        if self.outcome in (Outcome.CANCELLED, Outcome.INTERRUPTED):
+            return EXIT_INTERRUPTED
+        return self.error.exit_code if self.error is not None else 1

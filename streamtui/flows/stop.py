@@ -17,37 +17,11 @@ from streamtui.api import SignalWireClient
 from streamtui.credentials import Credentials
 from streamtui.errors import DeadlineExceeded, StreamTuiError, UnconfirmedStop
 from streamtui.history import HistoryLog, build_record
-from streamtui.models import ConferenceStream
-from streamtui.outcome import Outcome
+from streamtui.outcome import EXIT_INTERRUPTED, Outcome, StopReport
 from streamtui.target import StopTarget
 
 DEFAULT_CONCURRENCY = 4
 MAX_CONCURRENCY = 16
-EXIT_INTERRUPTED = 130
-
-
-@dataclass
-class StopReport:
-    """What became of one target."""
-
-    target: StopTarget
-    outcome: Outcome | None = None  # None while queued or in flight
-    result: ConferenceStream | None = None
-    error: StreamTuiError | None = None
-    duration: float = 0.0
-    sending: bool = False
-
-    @property
-    def done(self) -> bool:
-        return self.outcome is not None
-
-    @property
-    def exit_code(self) -> int:
-        if self.outcome is Outcome.STOPPED:
-            return 0
-        if self.outcome in (Outcome.CANCELLED, Outcome.INTERRUPTED):
-            return EXIT_INTERRUPTED
-        return self.error.exit_code if self.error is not None else 1
 
 
 # Worst first: a stream whose state is unknown (network, 5xx) is the worst news at 3 a.m.

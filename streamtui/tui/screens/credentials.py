@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 from textual.worker import Worker
 
-from streamtui.errors import InvalidInput
+from streamtui.errors import InvalidInput, StreamTuiError
 from streamtui.hints import message_of, unexpected
 from streamtui.secret import Secret
 from streamtui.session import Session
