@@ -15,7 +15,7 @@ import math
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs, quote, unquote
 
 import httpx
 import pytest
@@ -150,6 +150,13 @@ def ok(body: Any = None, **headers: str) -> httpx.Response:
     return httpx.Response(200, json=STREAM_BODY if body is None else body, headers=headers)
 
 
+def echo(request: httpx.Request) -> httpx.Response:
+    """A stopped stream named as the request named it (by SID, or by name): a confirmed stop."""
+    asked = unquote(request.url.raw_path.decode("ascii").rsplit("/", 1)[1])
+    by_sid = asked.lower() == STREAM
+    return ok({**STREAM_BODY, "name": None if by_sid else asked})
+
+
 def is_control(char: str) -> bool:
     return ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F
 
@@ -169,7 +176,7 @@ def is_control(char: str) -> bool:
     ],
 )
 async def test_stop_stream_sends_exactly_the_documented_request(stream: str) -> None:
-    recorder = Recorder(ok())
+    recorder = Recorder(echo)
     async with make_client(recorder) as client:
         await client.stop_stream(ACCOUNT, CONFERENCE, stream)
     assert len(recorder.requests) == 1
@@ -196,7 +203,7 @@ async def test_stop_stream_sends_exactly_the_documented_request(stream: str) -> 
 
 
 async def test_every_segment_is_url_encoded() -> None:
-    recorder = Recorder(ok())
+    recorder = Recorder(echo)
     async with make_client(recorder) as client:
         await client.stop_stream("acc ount/x", "conf?y#z", "str%eam")
     raw = recorder.requests[0].url.raw_path.decode("ascii")
@@ -204,7 +211,7 @@ async def test_every_segment_is_url_encoded() -> None:
 
 
 async def test_stop_stream_accepts_a_stream_ref() -> None:
-    recorder = Recorder(ok())
+    recorder = Recorder(echo)
     async with make_client(recorder) as client:
         await client.stop_stream(ACCOUNT, CONFERENCE, validate_stream("  'my feed' \n"))
     assert recorder.requests[0].url.raw_path.endswith(b"/Streams/my%20feed")
@@ -269,23 +276,26 @@ async def test_unknown_fields_are_ignored_but_kept_in_raw() -> None:
 
 
 async def test_missing_fields_are_tolerated() -> None:
-    async with make_client(Recorder(ok({"status": "stopped"}))) as client:
+    body = {"status": "stopped", "sid": STREAM}  # what confirms the stop, and nothing else
+    async with make_client(Recorder(ok(body))) as client:
         result = await client.stop_stream(ACCOUNT, CONFERENCE, STREAM)
     assert result.status == "stopped"
-    assert result.sid is None
+    assert result.sid == STREAM
     assert result.name is None
     assert result.account_sid is None
     assert result.date_updated is None
     assert result.updated_at is None
-    assert dict(result.raw) == {"status": "stopped"}
+    assert dict(result.raw) == body
 
 
 async def test_null_name_and_non_string_values() -> None:
-    body = {**STREAM_BODY, "name": None, "sid": 12345}
+    body = {**STREAM_BODY, "name": None, "uri": 12345, "account_sid": {"nested": 1}}
     async with make_client(Recorder(ok(body))) as client:
         result = await client.stop_stream(ACCOUNT, CONFERENCE, STREAM)
     assert result.name is None
-    assert result.sid == "12345"
+    assert result.uri == "12345"
+    assert result.account_sid is None  # not a scalar: not shown as a field (still in raw)
+    assert result.raw["account_sid"] == {"nested": 1}
 
 
 # --------------------------------------------------------------------------------------------
@@ -925,7 +935,8 @@ async def test_conference_pages_status_none_and_default_page_size() -> None:
 async def test_list_conferences_yields_every_conference() -> None:
     recorder = Recorder(
         httpx.Response(
-            200, json=conference_page(["x1", "x2"], f"{PREFIX}/Accounts/a/Conferences?Page=1")
+            200,
+            json=conference_page(["x1", "x2"], f"{PREFIX}/Accounts/{ACCOUNT}/Conferences?Page=1"),
         ),
         httpx.Response(200, json=conference_page(["x3"], None)),
     )
