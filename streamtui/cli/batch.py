@@ -48,6 +48,7 @@ def _error_object(item: BatchItem) -> dict[str, object]:
         "stream": item.target.stream.value,
         "conference": item.target.conference,
         "account": item.target.account,
+        "outcome": item.outcome,
         "error": details,
     }
 

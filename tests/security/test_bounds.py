@@ -429,6 +429,11 @@ def test_a_batch_reports_an_unconfirmed_stop_as_such(cli_env: dict[str, str]) ->
 
     with HostileServer(handler) as server:
         result, _ = stop(cli_env, server.base_url, "--stream", STREAM, "--stream", other)
+        as_json, _ = stop(cli_env, server.base_url, "--stream", STREAM, "--stream", other, "--json")
     assert result.returncode == 6, result.stderr
     assert f"unconfirmed  {other}" in result.stderr, result.stderr
-    assert "1 stopped, 1 unconfirmed" in result.stderr
+    assert "1 stopped, 1 unconfirmed, 0 failed of 2" in result.stderr
+    lines = [json.loads(line) for line in as_json.stdout.splitlines()]
+    assert {line.get("outcome") for line in lines} == {None, "unconfirmed"}
+    [unconfirmed] = [line for line in lines if "error" in line]
+    assert unconfirmed["stream"] == other and unconfirmed["error"]["status"] == 200
