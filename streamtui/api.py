@@ -104,7 +104,8 @@ class RateGate:
     """A pause shared by every request that holds the same gate.
 
     When the API answers 429, no request through this gate goes out before Retry-After has
-    passed: a batch of workers backs off together instead of each hammering on its own.
+    passed: a batch of workers backs off together instead of each hammering on its own. The
+    waiting is done by each call's plan, within that call's deadline.
     """
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
@@ -119,10 +120,6 @@ class RateGate:
 
     def remaining(self) -> float:
         return max(0.0, self._until - self._clock())
-
-    async def wait(self) -> None:
-        while (delay := self.remaining()) > 0:
-            await _sleep(delay)
 
 
 def base_url_for(space: str | None, base_url: str | None) -> str:
@@ -412,6 +409,7 @@ def _reply(answer: _Answer, *, attempts: int) -> Reply:
 
 
 def _said(text: str, limit: int = 80) -> str:
+    """A value from the body as quoted back in a message: cleaned, one line, short."""
     return clip(_one_line(text), limit)
 
 

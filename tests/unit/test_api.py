@@ -840,14 +840,6 @@ def test_rate_gate_bookkeeping() -> None:
     assert gate.remaining() == 0
 
 
-async def test_rate_gate_wait_sleeps_until_open(clock: FakeTime) -> None:
-    gate = RateGate(clock=clock.monotonic)
-    gate.hold_for(2.5)
-    await gate.wait()
-    assert clock.sleeps == [2.5]
-    assert gate.remaining() == 0
-
-
 @given(
     base=st.floats(min_value=0, max_value=60, allow_nan=False),
     maximum=st.floats(min_value=0, max_value=600, allow_nan=False),
