@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from streamtui.api import RetryPolicy, SignalWireClient
-from streamtui.errors import DeadlineExceeded, StreamTuiError
+from streamtui.errors import DeadlineExceeded, StreamTuiError, UnconfirmedStop
 from streamtui.models import ConferenceStream
 from streamtui.target import StopTarget
 
@@ -29,6 +29,9 @@ QUEUED, STOPPING, STOPPED, FAILED, CANCELLED = (
     "failed",
     "cancelled",
 )
+# Not a state of its own (a finished item is STOPPED, FAILED or CANCELLED): the outcome of a
+# FAILED item whose 200 did not confirm the stop. Its stream's state is unknown.
+UNCONFIRMED = "unconfirmed"
 
 # Worst first: a stream whose state is unknown (network, 5xx) is the worst news at 3 a.m.
 _SEVERITY = {0: 0, 5: 1, 4: 2, 3: 3, 2: 4, 6: 5, 130: 6}
@@ -44,6 +47,13 @@ class BatchItem:
     error: StreamTuiError | None = None
     started: float = 0.0
     duration: float = 0.0
+
+    @property
+    def outcome(self) -> str:
+        """What became of it, in the history's words: UNCONFIRMED apart from other failures."""
+        if self.state == FAILED and isinstance(self.error, UnconfirmedStop):
+            return UNCONFIRMED
+        return self.state
 
     @property
     def exit_code(self) -> int:

@@ -110,9 +110,33 @@ class ServerError(ApiError):
 
 
 class UnreadableResponse(ApiError):
-    """The response could not be read: not JSON, empty, or not the documented shape."""
+    """The response could not be read: not JSON, empty, too large, or not the documented shape."""
 
     exit_code = 6
+
+
+class UnconfirmedStop(ApiError):
+    """A 2xx whose body does not say the stream asked for is stopped: its state is unknown.
+
+    Carries what the body said (`stream_status`, `stream_sid`, `stream_name`, cleaned and
+    clipped), beside the HTTP status, request ID and attempts of every ApiError.
+    """
+
+    exit_code = 6
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        stream_status: str | None = None,
+        stream_sid: str | None = None,
+        stream_name: str | None = None,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.stream_status = stream_status
+        self.stream_sid = stream_sid
+        self.stream_name = stream_name
 
 
 class NetworkError(StreamTuiError):

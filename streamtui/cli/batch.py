@@ -17,6 +17,7 @@ from streamtui.batch import (
     BATCH_RETRY,
     DEFAULT_CONCURRENCY,
     STOPPED,
+    UNCONFIRMED,
     Batch,
     BatchItem,
     worst_exit_code,
@@ -47,6 +48,7 @@ def _error_object(item: BatchItem) -> dict[str, object]:
         "stream": item.target.stream.value,
         "conference": item.target.conference,
         "account": item.target.account,
+        "outcome": item.outcome,
         "error": details,
     }
 
@@ -72,8 +74,9 @@ def run_batch(args: argparse.Namespace, creds: Credentials, targets: list[StopTa
             )
         if item.state != STOPPED:
             lines = error_lines(item.error) if item.error else ["error: cancelled"]
+            label = "unconfirmed  " if item.outcome == UNCONFIRMED else "failed   "
             print(
-                f"failed   {clean(item.target.stream.value)}: " + lines[0].removeprefix("error: "),
+                f"{label}{clean(item.target.stream.value)}: " + lines[0].removeprefix("error: "),
                 file=sys.stderr,
             )
             for line in lines[1:]:
@@ -102,9 +105,12 @@ def run_batch(args: argparse.Namespace, creds: Credentials, targets: list[StopTa
                 record_attempt(creds, item.target, "cancelled", 0.0)
         raise
     stopped = sum(item.state == STOPPED for item in items)
-    failed = len(items) - stopped
+    unconfirmed = sum(item.outcome == UNCONFIRMED for item in items)
+    failed = len(items) - stopped - unconfirmed
     print(
-        f"{stopped} stopped, {failed} failed of {len(items)} in {time.monotonic() - started:.1f} s",
+        f"{stopped} stopped, "
+        + (f"{unconfirmed} unconfirmed, " if unconfirmed else "")
+        + f"{failed} failed of {len(items)} in {time.monotonic() - started:.1f} s",
         file=sys.stderr,
     )
     return worst_exit_code(items)

@@ -29,6 +29,7 @@ from streamtui.emulator import (
     Fault,
 )
 from tests.support.cli import run_streamtui, spawned
+from tests.support.hostile import Conn, HostileServer, Request, response
 
 TIMEOUT = 30
 WRONG_TOKEN = "PTwrong-token-7f3a9c2e5b1d"
@@ -787,3 +788,31 @@ def test_python_dash_m_works_too(env: dict[str, str], emulator: Emulator) -> Non
     check_clean(result)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["status"] == "stopped"
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+def test_a_200_that_does_not_confirm_the_stop_says_what_came_back_and_exits_6(
+    env: dict[str, str], emulator: Emulator, as_json: bool
+) -> None:
+    body = {
+        **emulator.get_stream(DEMO_ACCOUNT_SID, DEMO_CONFERENCE_SID, DEMO_STREAM_SID).to_json(),
+        "status": "in-progress",
+    }
+
+    def still_running(request: Request, conn: Conn) -> None:
+        conn.send(response(200, json.dumps(body).encode(), headers={"X-Request-Id": "RQ-42"}))
+
+    with HostileServer(still_running) as server:
+        result = run(
+            stop_args(DEMO_STREAM_SID, DEMO_CONFERENCE_SID, *(["--json"] if as_json else [])),
+            {**env, "STREAMTUI_BASE_URL": server.base_url},
+        )
+    assert result.returncode == 6, result.stderr
+    assert result.stdout == ""  # nothing a script could take for the stopped stream
+    lines = result.stderr.splitlines()
+    assert lines[0] == (
+        "error: The API answered 200 but says the stream is in-progress: the stop is not "
+        "confirmed. Stopping is safe to repeat: run it again to see the stream's status."
+    )
+    assert "  HTTP 200" in lines
+    assert "  request id: RQ-42" in lines

@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import email.utils
+import gzip
 import json
 import math
 import time
+import zlib
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs, quote, unquote
 
 import httpx
 import pytest
@@ -24,10 +26,13 @@ from hypothesis import strategies as st
 
 from streamtui import __version__, api
 from streamtui.api import (
+    MAX_BODY_BYTES,
+    MAX_PAGES,
     RateGate,
     RetryEvent,
     RetryPolicy,
     SignalWireClient,
+    SyncSignalWireClient,
     error_from_response,
     parse_retry_after,
 )
@@ -40,9 +45,10 @@ from streamtui.errors import (
     RateLimitedError,
     RejectedError,
     ServerError,
+    UnconfirmedStop,
     UnreadableResponse,
 )
-from streamtui.models import Conference, ConferenceStream
+from streamtui.models import MAX_FIELD_CHARS, STREAM_FIELDS, Conference, ConferenceStream
 from streamtui.validation import validate_stream
 
 BASE = "https://acme.signalwire.com"
@@ -150,6 +156,13 @@ def ok(body: Any = None, **headers: str) -> httpx.Response:
     return httpx.Response(200, json=STREAM_BODY if body is None else body, headers=headers)
 
 
+def echo(request: httpx.Request) -> httpx.Response:
+    """A stopped stream named as the request named it (by SID, or by name): a confirmed stop."""
+    asked = unquote(request.url.raw_path.decode("ascii").rsplit("/", 1)[1])
+    by_sid = asked.lower() == STREAM
+    return ok({**STREAM_BODY, "name": None if by_sid else asked})
+
+
 def is_control(char: str) -> bool:
     return ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F
 
@@ -169,7 +182,7 @@ def is_control(char: str) -> bool:
     ],
 )
 async def test_stop_stream_sends_exactly_the_documented_request(stream: str) -> None:
-    recorder = Recorder(ok())
+    recorder = Recorder(echo)
     async with make_client(recorder) as client:
         await client.stop_stream(ACCOUNT, CONFERENCE, stream)
     assert len(recorder.requests) == 1
@@ -196,7 +209,7 @@ async def test_stop_stream_sends_exactly_the_documented_request(stream: str) -> 
 
 
 async def test_every_segment_is_url_encoded() -> None:
-    recorder = Recorder(ok())
+    recorder = Recorder(echo)
     async with make_client(recorder) as client:
         await client.stop_stream("acc ount/x", "conf?y#z", "str%eam")
     raw = recorder.requests[0].url.raw_path.decode("ascii")
@@ -204,7 +217,7 @@ async def test_every_segment_is_url_encoded() -> None:
 
 
 async def test_stop_stream_accepts_a_stream_ref() -> None:
-    recorder = Recorder(ok())
+    recorder = Recorder(echo)
     async with make_client(recorder) as client:
         await client.stop_stream(ACCOUNT, CONFERENCE, validate_stream("  'my feed' \n"))
     assert recorder.requests[0].url.raw_path.endswith(b"/Streams/my%20feed")
@@ -269,23 +282,26 @@ async def test_unknown_fields_are_ignored_but_kept_in_raw() -> None:
 
 
 async def test_missing_fields_are_tolerated() -> None:
-    async with make_client(Recorder(ok({"status": "stopped"}))) as client:
+    body = {"status": "stopped", "sid": STREAM}  # what confirms the stop, and nothing else
+    async with make_client(Recorder(ok(body))) as client:
         result = await client.stop_stream(ACCOUNT, CONFERENCE, STREAM)
     assert result.status == "stopped"
-    assert result.sid is None
+    assert result.sid == STREAM
     assert result.name is None
     assert result.account_sid is None
     assert result.date_updated is None
     assert result.updated_at is None
-    assert dict(result.raw) == {"status": "stopped"}
+    assert dict(result.raw) == body
 
 
 async def test_null_name_and_non_string_values() -> None:
-    body = {**STREAM_BODY, "name": None, "sid": 12345}
+    body = {**STREAM_BODY, "name": None, "uri": 12345, "account_sid": {"nested": 1}}
     async with make_client(Recorder(ok(body))) as client:
         result = await client.stop_stream(ACCOUNT, CONFERENCE, STREAM)
     assert result.name is None
-    assert result.sid == "12345"
+    assert result.uri == "12345"
+    assert result.account_sid is None  # not a scalar: not shown as a field (still in raw)
+    assert result.raw["account_sid"] == {"nested": 1}
 
 
 # --------------------------------------------------------------------------------------------
@@ -824,14 +840,6 @@ def test_rate_gate_bookkeeping() -> None:
     assert gate.remaining() == 0
 
 
-async def test_rate_gate_wait_sleeps_until_open(clock: FakeTime) -> None:
-    gate = RateGate(clock=clock.monotonic)
-    gate.hold_for(2.5)
-    await gate.wait()
-    assert clock.sleeps == [2.5]
-    assert gate.remaining() == 0
-
-
 @given(
     base=st.floats(min_value=0, max_value=60, allow_nan=False),
     maximum=st.floats(min_value=0, max_value=600, allow_nan=False),
@@ -925,7 +933,8 @@ async def test_conference_pages_status_none_and_default_page_size() -> None:
 async def test_list_conferences_yields_every_conference() -> None:
     recorder = Recorder(
         httpx.Response(
-            200, json=conference_page(["x1", "x2"], f"{PREFIX}/Accounts/a/Conferences?Page=1")
+            200,
+            json=conference_page(["x1", "x2"], f"{PREFIX}/Accounts/{ACCOUNT}/Conferences?Page=1"),
         ),
         httpx.Response(200, json=conference_page(["x3"], None)),
     )
@@ -1172,3 +1181,347 @@ def test_error_code_true_is_not_a_code() -> None:
     )
     assert error.code is None
     assert error.message == "m"
+
+
+# --------------------------------------------------------------------------------------------
+# A success says which answer it was (issue 10: the history records it)
+
+
+async def test_a_stop_carries_the_http_status_request_id_and_attempts(clock: FakeTime) -> None:
+    recorder = Recorder(httpx.Response(503, content=b""), ok(**{"x-request-id": "RQ-ok-7"}))
+    async with make_client(recorder, clock=clock) as client:
+        result = await client.stop_stream(ACCOUNT, CONFERENCE, STREAM)
+    assert (result.http_status, result.request_id, result.attempts) == (200, "RQ-ok-7", 2)
+    assert [name for name, _ in result.fields()] == list(STREAM_FIELDS)
+    assert "request_id" not in result.raw and "attempts" not in result.raw
+
+
+def test_the_sync_client_confirms_and_carries_the_same() -> None:
+    answers = iter([httpx.Response(500, content=b""), ok(**{"x-signalwire-request-id": "SW-1"})])
+    client = SyncSignalWireClient(
+        base_url=BASE,
+        project_id=PROJECT,
+        token=TOKEN,
+        retry=RetryPolicy(backoff_base=0.01),
+        transport=httpx.MockTransport(lambda request: next(answers)),
+    )
+    with client:
+        result = client.stop_stream(ACCOUNT, CONFERENCE, validate_stream(STREAM))
+    assert (result.status, result.http_status, result.request_id, result.attempts) == (
+        "stopped",
+        200,
+        "SW-1",
+        2,
+    )
+    in_progress = ok({**STREAM_BODY, "status": "in-progress"})
+    client = SyncSignalWireClient(
+        base_url=BASE,
+        project_id=PROJECT,
+        token=TOKEN,
+        transport=httpx.MockTransport(lambda request: in_progress),
+    )
+    with client, pytest.raises(UnconfirmedStop, match="says the stream is in-progress"):
+        client.stop_stream(ACCOUNT, CONFERENCE, STREAM)
+
+
+# --------------------------------------------------------------------------------------------
+# A stop is confirmed, not assumed
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ({**STREAM_BODY, "status": "in-progress"}, "says the stream is in-progress"),
+        ({**STREAM_BODY, "status": ""}, "does not say the stream is stopped"),
+        ({**STREAM_BODY, "sid": "3c4d5e6f-7a8b-4c9d-8e0f-2a3b4c5d6e7f"}, "names another stream"),
+        ({**STREAM_BODY, "sid": "not-a-uuid"}, "names another stream"),
+        ({**STREAM_BODY, "sid": None}, "does not give the stream's SID"),
+        ({}, "does not say the stream is stopped and does not give the stream's SID"),
+    ],
+)
+async def test_a_200_that_does_not_confirm_raises_unconfirmed_stop(
+    body: dict[str, Any], said: str
+) -> None:
+    recorder = Recorder(ok(body, **{"x-request-id": "RQ-9"}))
+    async with make_client(recorder) as client:
+        with pytest.raises(UnconfirmedStop) as caught:
+            await client.stop_stream(ACCOUNT, CONFERENCE, STREAM)
+    error = caught.value
+    assert error.exit_code == 6
+    assert error.message.startswith(f"The API answered 200 but {said}")
+    assert (error.status, error.request_id, error.attempts) == (200, "RQ-9", 1)
+    assert error.stream_status == (body.get("status") if body.get("status") != "" else "")
+    assert len(recorder.requests) == 1  # a readable answer: not asked again
+
+
+async def test_unconfirmed_stop_carries_what_the_body_said() -> None:
+    body = {**STREAM_BODY, "status": "in-progress\x1b[31m", "name": "feed", "sid": "x" * 5000}
+    async with make_client(Recorder(ok(body))) as client:
+        with pytest.raises(UnconfirmedStop) as caught:
+            await client.stop_stream(ACCOUNT, CONFERENCE, STREAM)
+    error = caught.value
+    assert error.stream_status == "in-progress"
+    assert error.stream_name == "feed"
+    assert error.stream_sid is not None and len(error.stream_sid) <= 80
+    assert "\x1b" not in error.message and len(error.message) < 600
+
+
+@pytest.mark.parametrize("sid", [STREAM.upper(), STREAM, f"  {STREAM}  ".strip()])
+async def test_the_sid_is_compared_as_a_uuid_in_any_case(sid: str) -> None:
+    async with make_client(Recorder(ok({**STREAM_BODY, "sid": sid}))) as client:
+        result = await client.stop_stream(ACCOUNT, CONFERENCE, validate_stream(STREAM.upper()))
+    assert result.status == "stopped"
+
+
+async def test_by_name_the_name_confirms_whatever_the_sid() -> None:
+    body = {**STREAM_BODY, "name": "my feed"}  # SignalWire answers the stream's SID too
+    async with make_client(Recorder(ok(body))) as client:
+        result = await client.stop_stream(ACCOUNT, CONFERENCE, validate_stream("my feed"))
+        assert result.name == "my feed"
+        for other in ("My Feed", "transcriber"):
+            with pytest.raises(UnconfirmedStop, match="names another stream"):
+                await client.stop_stream(ACCOUNT, CONFERENCE, validate_stream(other))
+    nameless = {**STREAM_BODY, "name": None}
+    async with make_client(Recorder(ok(nameless))) as client:
+        with pytest.raises(UnconfirmedStop, match="does not name the stream"):
+            await client.stop_stream(ACCOUNT, CONFERENCE, validate_stream("my feed"))
+
+
+async def test_status_stopped_in_capitals_confirms() -> None:
+    async with make_client(Recorder(ok({**STREAM_BODY, "status": "Stopped"}))) as client:
+        result = await client.stop_stream(ACCOUNT, CONFERENCE, STREAM)
+    assert result.status == "Stopped"
+
+
+# --------------------------------------------------------------------------------------------
+# Bodies are read within a cap, after decompression
+
+
+def streamed(body: bytes, status: int = 200, **headers: str) -> httpx.Response:
+    """An answer the client reads off a stream, as from the network (not pre-read by httpx)."""
+    return httpx.Response(status, headers=headers, stream=httpx.ByteStream(body))
+
+
+def bomb(size: int) -> bytes:
+    start = json.dumps(STREAM_BODY)[:-1].encode() + b', "pad": "'
+    return gzip.compress(start + b"A" * size + b'"}')
+
+
+async def test_a_compressed_answer_within_the_cap_is_read() -> None:
+    body = gzip.compress(json.dumps(STREAM_BODY).encode())
+    async with make_client(Recorder(streamed(body, **{"content-encoding": "gzip"}))) as client:
+        result = await client.stop_stream(ACCOUNT, CONFERENCE, STREAM)
+    assert result.sid == STREAM
+    deflated = zlib.compress(json.dumps(STREAM_BODY).encode())
+    async with make_client(Recorder(streamed(deflated, **{"content-encoding": "deflate"}))) as c:
+        assert (await c.stop_stream(ACCOUNT, CONFERENCE, STREAM)).sid == STREAM
+
+
+@pytest.mark.parametrize("status", [200, 503, 400])
+async def test_a_gzip_bomb_is_refused_whatever_the_status(status: int) -> None:
+    recorder = Recorder(streamed(bomb(MAX_BODY_BYTES * 4), status, **{"content-encoding": "gzip"}))
+    async with make_client(recorder) as client:
+        with pytest.raises(UnreadableResponse, match="too large") as caught:
+            await client.stop_stream(ACCOUNT, CONFERENCE, STREAM)
+    assert caught.value.status == status
+    assert len(recorder.requests) == 1
+
+
+async def test_a_body_just_over_the_cap_is_refused_and_one_at_the_cap_is_read() -> None:
+    at_cap = json.dumps(STREAM_BODY)[:-1].encode() + b', "pad": "'
+    at_cap += b"A" * (MAX_BODY_BYTES - len(at_cap) - 2) + b'"}'
+    assert len(at_cap) == MAX_BODY_BYTES
+    async with make_client(Recorder(streamed(at_cap))) as client:
+        result = await client.stop_stream(ACCOUNT, CONFERENCE, STREAM)
+    assert len(result.raw["pad"]) == MAX_FIELD_CHARS
+    async with make_client(Recorder(streamed(at_cap + b" "))) as client:
+        with pytest.raises(UnreadableResponse, match="too large"):
+            await client.stop_stream(ACCOUNT, CONFERENCE, STREAM)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "body", "said"),
+    [
+        ("br", b"\x1b\x00", "compressed as 'br'"),
+        ("gzip", b"not gzip at all", "corrupt"),
+        ("gzip, gzip", b"", "compressed as 'gzip, gzip'"),
+    ],
+)
+async def test_an_encoding_that_cannot_be_read_is_unreadable(
+    encoding: str, body: bytes, said: str
+) -> None:
+    async with make_client(Recorder(streamed(body, **{"content-encoding": encoding}))) as client:
+        with pytest.raises(UnreadableResponse, match=said):
+            await client.stop_stream(ACCOUNT, CONFERENCE, STREAM)
+
+
+async def test_the_client_asks_only_for_encodings_it_reads_within_the_cap() -> None:
+    recorder = Recorder(ok())
+    async with make_client(recorder) as client:
+        await client.stop_stream(ACCOUNT, CONFERENCE, STREAM)
+    assert recorder.requests[0].headers["accept-encoding"] == "gzip, deflate"
+
+
+def test_error_texts_are_capped() -> None:
+    body = {
+        "code": "c" * 5000,
+        "message": "m" * 100_000,
+        "more_info": "i" * 100_000,
+        "errors": ["e" * 100_000] * 50,
+    }
+    request = httpx.Request("POST", BASE)
+    error = error_from_response(httpx.Response(400, json=body, request=request))
+    assert len(error.message) == MAX_FIELD_CHARS and error.message.endswith("…")
+    assert error.more_info is not None and len(error.more_info) == MAX_FIELD_CHARS
+    assert isinstance(error.code, str) and len(error.code) <= 100
+    assert len(error.errors) == 21
+    assert error.errors[-1] == "… and 30 more"
+    assert all(len(item) <= MAX_FIELD_CHARS for item in error.errors)
+
+
+# --------------------------------------------------------------------------------------------
+# Retries always pause
+
+
+async def test_retry_after_zero_still_pauses(clock: FakeTime) -> None:
+    limited = httpx.Response(429, content=b"", headers={"Retry-After": "0"})
+    recorder = Recorder(limited, limited, ok())
+    sent: list[float] = []
+
+    def spy(request: httpx.Request) -> httpx.Response:
+        sent.append(clock.now)
+        return ok()
+
+    recorder.answers[2] = spy
+    start = clock.now
+    async with make_client(recorder, clock=clock) as client:
+        await client.stop_stream(ACCOUNT, CONFERENCE, STREAM)
+    assert sent[0] - start >= 2 * RetryPolicy().min_pause
+    assert all(pause >= RetryPolicy().min_pause for pause in clock.sleeps)
+
+
+async def test_retry_after_zero_holds_the_shared_gate_too(clock: FakeTime) -> None:
+    gate = RateGate(clock=clock.monotonic)
+    once = RetryPolicy(attempts=1)
+    limited = Recorder(httpx.Response(429, content=b"", headers={"Retry-After": "0"}))
+    async with make_client(limited, clock=clock, gate=gate, retry=once) as client:
+        with pytest.raises(RateLimitedError):
+            await client.stop_stream(ACCOUNT, CONFERENCE, STREAM)
+    assert gate.remaining() >= once.min_pause
+
+
+async def test_a_gate_closed_while_a_request_settles_still_bounds_it(clock: FakeTime) -> None:
+    gate = RateGate(clock=clock.monotonic)
+    recorder = Recorder(ok())
+
+    async def close_the_gate() -> None:
+        await _real_sleep(0)  # while the client yields its settle turns
+        gate.hold_for(100)
+
+    async with make_client(recorder, clock=clock, gate=gate) as client:
+        closer = asyncio.create_task(close_the_gate())
+        with pytest.raises(RateLimitedError, match="longer than the time left"):
+            await client.stop_stream(ACCOUNT, CONFERENCE, STREAM, timeout=5)
+        await closer
+    assert recorder.requests == []
+    assert sum(clock.sleeps) < 5
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Fri, 31 Dec 9999 23:59:59 -2359",
+        "Fri, 31 Dec 9999 23:59:59 GMT",
+        "Sat, 01 Jan 0000 00:00:00 GMT",
+        "Mon, 01 Jan 0001 00:00:00 +2359",
+        "Mon, 01 Jan 0001 00:00:00 GMT",
+        "9" * 400,
+        "1e308",
+    ],
+)
+def test_parse_retry_after_out_of_range(value: str) -> None:
+    result = parse_retry_after(value, now=1_700_000_000.0)
+    assert result is None or 0 <= result <= api.MAX_RETRY_AFTER
+
+
+# --------------------------------------------------------------------------------------------
+# Paging stays in the account's own conferences, and ends
+
+
+@pytest.mark.parametrize(
+    "next_uri",
+    [
+        f"{PREFIX}/Accounts/{ACCOUNT}/Conferences/../../../../../evil",
+        f"{PREFIX}/Accounts/{ACCOUNT}/Conferences/%2e%2e/%2E%2e/evil",
+        f"{PREFIX}/Accounts/{ACCOUNT}/./Conferences",
+        f"{PREFIX}/Accounts/{ACCOUNT}/Conferences/%2e",
+        f"{PREFIX}/Accounts/3c4d5e6f-7a8b-4c9d-8e0f-2a3b4c5d6e7f/Conferences?Page=1",
+        f"{BASE}{PREFIX}/Accounts/3c4d5e6f-7a8b-4c9d-8e0f-2a3b4c5d6e7f/Conferences.json",
+        f"{PREFIX}/Accounts/{ACCOUNT}/Conferences/{CONFERENCE}",
+        f"{PREFIX}/Accounts/{ACCOUNT}/Calls?Page=1",
+        f"{PREFIX}/Accounts/{ACCOUNT}%2FConferences",
+        f"{PREFIX}/Accounts/{ACCOUNT}/Conferences?Page=1\r\nX: y",
+        f"{PREFIX}/Accounts/{ACCOUNT}/Conferences?Page=1 2",
+        f"{PREFIX}\\Accounts\\{ACCOUNT}\\Conferences",
+        f"{PREFIX}/Accounts/{ACCOUNT}/Conferences?" + "x" * 5000,
+        12345,
+    ],
+)
+async def test_next_page_outside_the_accounts_conferences_is_refused(next_uri: object) -> None:
+    recorder = Recorder(
+        httpx.Response(200, json=conference_page(["a1"], next_uri)),  # type: ignore[arg-type]
+        httpx.Response(200, json=conference_page(["never"], None)),
+    )
+    async with make_client(recorder) as client:
+        with pytest.raises(UnreadableResponse, match="next_page_uri"):
+            async for _ in client.conference_pages(ACCOUNT):
+                pass
+    assert len(recorder.requests) == 1
+
+
+@pytest.mark.parametrize(
+    "next_uri",
+    [
+        f"{PREFIX}/Accounts/{ACCOUNT}/Conferences.json?Page=1&PageToken=PA1",
+        f"{PREFIX}/Accounts/{ACCOUNT.upper()}/Conferences?Page=1",
+        f"{BASE}{PREFIX}/Accounts/{ACCOUNT}/Conferences.json?Page=1",
+    ],
+)
+async def test_next_page_in_the_accounts_conferences_is_followed(next_uri: str) -> None:
+    recorder = Recorder(
+        httpx.Response(200, json=conference_page(["a1"], next_uri)),
+        httpx.Response(200, json={**conference_page(["a2"], None), "start": 1, "end": 1}),
+    )
+    async with make_client(recorder) as client:
+        sids = [c.sid async for c in client.list_conferences(ACCOUNT)]
+    assert sids == ["a1", "a2"]
+    assert str(recorder.requests[1].url).endswith(next_uri.removeprefix(BASE))
+
+
+async def test_paging_stops_with_a_clear_error_after_the_page_limit() -> None:
+    served: list[int] = []
+
+    def endless(request: httpx.Request) -> httpx.Response:
+        served.append(1)
+        uri = f"{PREFIX}/Accounts/{ACCOUNT}/Conferences?Page={len(served)}"
+        return httpx.Response(200, json=conference_page([f"c{len(served)}"], uri))
+
+    async with make_client(Recorder(endless)) as client:
+        with pytest.raises(UnreadableResponse, match=f"more than {MAX_PAGES} pages"):
+            async for _ in client.conference_pages(ACCOUNT):
+                assert len(served) <= MAX_PAGES
+    assert len(served) == MAX_PAGES
+
+
+async def test_one_deadline_bounds_every_page_of_a_listing(clock: FakeTime) -> None:
+    def slow_page(request: httpx.Request) -> httpx.Response:
+        clock.now += 4  # each page takes four (fake) seconds
+        uri = f"{PREFIX}/Accounts/{ACCOUNT}/Conferences?Page={clock.now}"
+        return httpx.Response(200, json=conference_page(["c"], uri))
+
+    pages = 0
+    async with make_client(Recorder(slow_page), clock=clock) as client:
+        with pytest.raises(DeadlineExceeded):
+            async for _ in client.conference_pages(ACCOUNT, timeout=10):
+                pages += 1
+    assert pages == 3

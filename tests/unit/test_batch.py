@@ -28,6 +28,7 @@ from streamtui.batch import (
     QUEUED,
     STOPPED,
     STOPPING,
+    UNCONFIRMED,
     Batch,
     BatchItem,
     worst_exit_code,
@@ -42,6 +43,7 @@ from streamtui.errors import (
     RejectedError,
     ServerError,
     StreamTuiError,
+    UnconfirmedStop,
     UnreadableResponse,
 )
 from streamtui.target import StopTarget
@@ -551,3 +553,29 @@ async def test_429s_do_not_use_up_the_attempts_of_other_failures() -> None:
     batch = await run_batch(api, ["mixed"], concurrency=1)
     assert batch.items[0].state == STOPPED
     assert api.requests_for("mixed") == len(sequence)
+
+
+# --------------------------------------------------------------------------------------------
+# A 200 that does not confirm the stop (issue 10)
+
+
+async def test_an_unconfirmed_stop_is_its_own_outcome_and_the_worst_news() -> None:
+    def answer(stream: str, attempt: int) -> httpx.Response:
+        if stream == "still-running":
+            return httpx.Response(200, json={"name": stream, "status": "in-progress"})
+        return stopped(stream)
+
+    batch = await run_batch(FakeApi(answer), ["fine", "still-running"])
+    fine, running = batch.items
+    assert (fine.state, fine.outcome, fine.exit_code) == (STOPPED, STOPPED, 0)
+    assert (running.state, running.outcome, running.exit_code) == (FAILED, UNCONFIRMED, 6)
+    assert isinstance(running.error, UnconfirmedStop)
+    assert running.result is None
+    assert "in-progress" in running.error.message
+    assert worst_exit_code(batch.items) == 6
+
+
+def test_outcome_of_other_failures_is_their_state() -> None:
+    item = BatchItem(targets("x")[0], state=FAILED, error=ServerError("boom", status=503))
+    assert item.outcome == FAILED
+    assert BatchItem(targets("x")[0], state=CANCELLED).outcome == CANCELLED

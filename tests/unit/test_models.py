@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import math
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -9,7 +13,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from streamtui.formatting import ago, describe_date, duration
-from streamtui.models import STREAM_FIELDS, Conference, ConferenceStream, parse_api_date
+from streamtui.models import (
+    MAX_FIELD_CHARS,
+    STREAM_FIELDS,
+    Conference,
+    ConferenceStream,
+    clip,
+    parse_api_date,
+)
 
 DOCS_DATE = "Tue, 25 Sept 2018 20:00:00 +0000"
 EXPECTED = datetime(2018, 9, 25, 20, 0, 0, tzinfo=UTC)
@@ -209,3 +220,123 @@ def test_describe_date_with_other_zone() -> None:
 )
 def test_duration(seconds: float, expected: str) -> None:
     assert duration(seconds) == expected
+
+
+# --------------------------------------------------------------------------------------------
+# Hostile data: every field capped, every date defensive (issue 9, findings 8 and 11)
+
+OUT_OF_RANGE = [
+    "Fri, 31 Dec 9999 23:59:59 -2359",
+    "Mon, 01 Jan 0001 00:00:00 +2359",
+    "Sat, 01 Jan 0000 00:00:00 +0000",
+    "Fri, 31 Dec 99999 23:59:59 +0000",
+    "9999-12-31T23:59:59-23:59",
+    "0001-01-01T00:00:00+23:59",
+    "Fri, 31 Dec 9999 23:59:59 GMT",
+    "Mon, 01 Jan 0001 00:00:00 GMT",
+]
+
+
+@pytest.fixture(params=["UTC", "Pacific/Kiritimati", "Etc/GMT+12"])
+def local_zone(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The process's local time zone, east and west of UTC as far as zones go."""
+    monkeypatch.setenv("TZ", request.param)
+    time.tzset()
+    yield request.param
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.parametrize("raw", OUT_OF_RANGE)
+def test_a_date_out_of_range_is_shown_raw_never_raised(raw: str, local_zone: str) -> None:
+    parsed = parse_api_date(raw)
+    assert parsed is None or parsed.tzinfo is UTC
+    text = describe_date(raw)
+    assert text.startswith(raw)
+    ConferenceStream.from_json({"date_updated": raw}).updated_at  # noqa: B018 - must not raise
+    created = Conference.from_json({"date_created": raw}).created_at
+    if created is not None:
+        ago(created)
+
+
+@pytest.mark.parametrize(
+    ("raw", "year"),
+    [
+        ("Mon, 01 Jan 0001 12:00:00 +0000", 1),
+        ("Mon, 01 Jan 0099 12:00:00 +0000", 99),
+        ("Mon, 01 Jan 0999 12:00:00 +0000", 999),
+        ("Mon, 01 Jan 99 12:00:00 +0000", 1999),  # two digits: RFC 2822's obsolete form
+        ("Mon, 01 Jan 18 12:00:00 +0000", 2018),
+        ("0001-01-01T12:00:00Z", 1),
+    ],
+)
+def test_a_year_is_read_as_written(raw: str, year: int) -> None:
+    parsed = parse_api_date(raw)
+    assert parsed is not None and parsed.year == year
+
+
+def test_year_1_is_displayed_as_year_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        text = describe_date("Mon, 01 Jan 0001 12:00:00 +0000", now=NOW)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert "(0001-01-01 12:00:00 UTC, " in text
+    assert "2001" not in text
+
+
+@given(
+    st.datetimes(
+        min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.just(UTC)
+    ),
+    st.integers(min_value=-2359, max_value=2359),
+)
+def test_describe_date_never_raises(when: datetime, offset: int) -> None:
+    raw = f"{when:%a, %d %b} {when.year:04d} {when:%H:%M:%S} {offset:+05d}"
+    text = describe_date(raw)
+    assert text.startswith(raw)
+
+
+def test_describe_date_cleans_and_clips_what_it_shows_raw() -> None:
+    raw = "\x1b]52;c;aGk=\x07not a date " + "x" * 5000
+    text = describe_date(raw)
+    assert "\x1b" not in text and "\x07" not in text
+    assert len(text) <= MAX_FIELD_CHARS
+
+
+def test_every_field_is_capped_with_an_ellipsis() -> None:
+    long = "n" * 100_000
+    stream = ConferenceStream.from_json(
+        {"sid": long, "status": long, "name": long, "uri": long, "extra": {"deep": [long]}}
+    )
+    for _, value in stream.fields():
+        assert value is None or len(value) <= MAX_FIELD_CHARS
+    assert stream.name == "n" * (MAX_FIELD_CHARS - 1) + "…"
+    assert stream.raw["extra"]["deep"][0] == stream.name
+    conference = Conference.from_json({"sid": "c", "friendly_name": long, long: long})
+    assert conference.friendly_name is not None and len(conference.friendly_name) == MAX_FIELD_CHARS
+    assert all(len(key) <= MAX_FIELD_CHARS for key in conference.raw)
+
+
+def test_raw_keeps_no_deeper_nesting_than_the_api_has() -> None:
+    deep: list[object] = []
+    inner = deep
+    for _ in range(500):
+        inner.append([])
+        inner = inner[0]  # type: ignore[assignment]
+    stream = ConferenceStream.from_json({"sid": "s", "x": deep})
+    json.dumps(stream.raw)  # printable by `stop --json`
+    assert "…" in json.dumps(stream.raw, ensure_ascii=False)
+
+
+def test_clip() -> None:
+    assert clip("abc", 3) == "abc"
+    assert clip("abcd", 3) == "ab…"
+    assert clip("", 3) == ""
+
+
+@pytest.mark.parametrize("seconds", [math.inf, math.nan, 1e300, -1.0])
+def test_duration_of_hostile_values(seconds: float) -> None:
+    assert duration(seconds)
