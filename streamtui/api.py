@@ -13,10 +13,12 @@ when its body says that the stream asked for is stopped.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import math
 import random
 import socket
+import ssl
 import threading
 import time
 import zlib
@@ -459,14 +461,38 @@ def confirm_stop(reply: Reply, stream: str | StreamRef) -> ConferenceStream:
     )
 
 
+_CONNECT_ERRORS = {
+    errno.ECONNREFUSED: "connection refused: nothing listens at that address",
+    errno.ENETUNREACH: "the network is unreachable",
+    errno.EHOSTUNREACH: "no route to the host",
+    errno.ECONNRESET: "the connection was reset",
+    errno.ETIMEDOUT: "connecting timed out",
+}
+
+
+def _why_not_connected(exc: BaseException) -> str:
+    """The root cause in plain words, from the chain httpx and anyio wrap it in."""
+    seen: BaseException | None = exc
+    for _ in range(10):  # a chain is short; a loop in it must not hang us
+        if seen is None:
+            break
+        if isinstance(seen, socket.gaierror):
+            return "the host name could not be found (DNS)"
+        if isinstance(seen, OSError) and seen.errno in _CONNECT_ERRORS:
+            return _CONNECT_ERRORS[seen.errno]
+        if isinstance(seen, ssl.SSLError):
+            return f"the TLS handshake failed ({clip(clean(seen.reason or seen), 120)})"
+        seen = seen.__cause__ or seen.__context__
+    return clip(clean(str(exc)), 200) or "connection refused or host not found"
+
+
 def _describe_transport_error(exc: httpx.TransportError) -> str:
     if isinstance(exc, httpx.ConnectTimeout):
         return "connecting timed out"
     if isinstance(exc, httpx.TimeoutException):
         return "no answer in time"
     if isinstance(exc, httpx.ConnectError):
-        detail = str(exc) or "connection refused or host not found"
-        return f"could not connect ({clip(clean(detail), 200)})"
+        return f"could not connect ({_why_not_connected(exc)})"
     if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
         return "the connection was dropped before a full answer came back"
     return clip(clean(str(exc)), 200) or type(exc).__name__
@@ -778,16 +804,20 @@ class SignalWireClient(_ClientBase):
         stream: str | StreamRef,
         *,
         timeout: float | None = None,
+        on_send: Callable[[], None] | None = None,
     ) -> ConferenceStream:
         """POST `Status=stopped` to the stream (by SID or name); validated SIDs expected.
 
         Returns the stream only when the answer confirms the stop (UnconfirmedStop otherwise).
+        `on_send` is told each time an attempt is handed to the network: from then on the stop
+        may take effect, whatever happens to this call.
         """
         reply = await self._call(
             "POST",
             stream_path(account, conference, stream),
             data={"Status": "stopped"},
             timeout=timeout,
+            on_send=on_send,
         )
         return confirm_stop(reply, stream)
 
@@ -854,6 +884,7 @@ class SignalWireClient(_ClientBase):
         data: Mapping[str, str] | None = None,
         params: Mapping[str, str] | None = None,
         timeout: float | None = None,
+        on_send: Callable[[], None] | None = None,
     ) -> Reply:
         import asyncio  # here, not at the top: the sync client of `stop` needs no event loop
 
@@ -872,6 +903,8 @@ class SignalWireClient(_ClientBase):
                 for _ in range(_SETTLE_TURNS):
                     await asyncio.sleep(0)  # a turn of the loop, not a pause
             else:
+                if on_send is not None:
+                    on_send()
                 try:
                     # The transport's own timeouts are per operation (connect, each read): only
                     # wait_for bounds the whole exchange, a server trickling bytes included.

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 
 from streamtui.errors import ApiError, StreamTuiError
+from streamtui.outcome import Outcome, StopReport
+from streamtui.redact import mask
 from streamtui.sanitize import clean
 from streamtui.secret import Secret
 from streamtui.target import StopTarget
@@ -55,6 +57,33 @@ def fail(
         text = text.replace(secret.reveal(), secret.masked())
     print(text, file=sys.stderr)
     return exc.exit_code
+
+
+def json_line(report: StopReport) -> str:
+    """`--json`'s line for one stream: the API's object when it was stopped, else what became
+    of it (outcome, HTTP status, SignalWire code, message), token masked."""
+    import json
+
+    if report.outcome is Outcome.STOPPED and report.result is not None:
+        return mask(json.dumps(dict(report.result.raw), ensure_ascii=True))
+    error = report.error
+    details: dict[str, object] = {"message": error.message if error else str(report.outcome)}
+    if isinstance(error, ApiError):
+        details.update(
+            status=error.status,
+            code=error.code,
+            request_id=error.request_id,
+            errors=error.errors,
+            more_info=error.more_info,
+        )
+    body = {
+        "stream": report.target.stream.value,
+        "conference": report.target.conference,
+        "account": report.target.account,
+        "outcome": str(report.outcome),
+        "error": details,
+    }
+    return mask(json.dumps(body, ensure_ascii=True))
 
 
 def warn(message: str) -> None:

@@ -124,12 +124,9 @@ def _stop(stop: argparse.ArgumentParser) -> None:
         metavar="SID",
         help="AccountSid (default: the project ID, which is SignalWire's AccountSid)",
     )
-    stop.add_argument(
-        "--conference", type=_given, metavar="SID", required=True, help="ConferenceSid (UUID)"
-    )
+    stop.add_argument("--conference", metavar="SID", required=True, help="ConferenceSid (UUID)")
     stop.add_argument(
         "--stream",
-        type=_given,
         metavar="SID_OR_NAME",
         action="append",
         default=[],

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
-import time
 
 from streamtui.cli.common import base_url_of, load_profile
 from streamtui.credentials import Credentials, resolve
-from streamtui.errors import StreamTuiError
 from streamtui.models import ConferenceStream
 from streamtui.redact import mask
 from streamtui.sanitize import clean
@@ -96,29 +95,23 @@ def run_stop(args: argparse.Namespace) -> int:
 
 
 def _stop_one(args: argparse.Namespace, creds: Credentials, target: StopTarget) -> int:
-    from streamtui.api import SyncSignalWireClient
-    from streamtui.history import record_attempt
+    from streamtui.cli.output import fail, json_line, warn
+    from streamtui.flows.stop import Recorder, client_for, stop_one
+    from streamtui.history import HistoryLog
+    from streamtui.outcome import Outcome, StopReport
 
-    started = time.monotonic()
-    outcome: ConferenceStream | BaseException | str | None = None
-    try:
-        with SyncSignalWireClient(
-            base_url=creds.base_url,
-            project_id=creds.project_id,
-            token=creds.token.reveal(),
-            timeout=args.timeout,
-        ) as client:
-            result = client.stop_stream(target.account, target.conference, target.stream)
-        outcome = result
-    except StreamTuiError as exc:
-        from streamtui.cli.output import fail
+    report = StopReport(target)
+    recorder = Recorder(creds, HistoryLog(), on_problem=warn)
 
-        outcome = exc
-        return fail(exc, target=target, host=creds.where, secret=creds.token)
-    except KeyboardInterrupt:
-        outcome = "interrupted"
-        raise
-    finally:
-        record_attempt(creds, target, outcome, time.monotonic() - started)
-    _print_result(result, as_json=args.json)
-    return 0
+    async def send() -> None:
+        async with client_for(creds, timeout=args.timeout) as client:
+            await stop_one(client, report, recorder)
+
+    asyncio.run(send())  # ctrl+c, SIGTERM, SIGHUP: recorded, then KeyboardInterrupt
+    if report.outcome is Outcome.STOPPED and report.result is not None:
+        _print_result(report.result, as_json=args.json)
+        return 0
+    assert report.error is not None
+    if args.json:
+        print(json_line(report))
+    return fail(report.error, target=target, host=creds.where, secret=creds.token)

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from streamtui.api import SignalWireClient
+from streamtui.api import RetryPolicy, SignalWireClient
 from streamtui.credentials import Credentials
 from streamtui.errors import DeadlineExceeded, StreamTuiError, UnconfirmedStop
 from streamtui.history import HistoryLog, build_record
@@ -22,6 +22,8 @@ from streamtui.target import StopTarget
 
 DEFAULT_CONCURRENCY = 4
 MAX_CONCURRENCY = 16
+# A batch shares one backoff; a 429 (come back after Retry-After) may be retried this often.
+BATCH_RETRY = RetryPolicy(rate_limited_attempts=20)
 
 
 # Worst first: a stream whose state is unknown (network, 5xx) is the worst news at 3 a.m.
@@ -33,6 +35,16 @@ def worst_exit_code(reports: Sequence[StopReport]) -> int:
     return max(codes, key=lambda code: _SEVERITY.get(code, 5), default=0)
 
 
+def client_for(creds: Credentials, **options: object) -> SignalWireClient:
+    """The client for these credentials: `timeout`, `retry`, `on_retry` as SignalWireClient."""
+    return SignalWireClient(
+        base_url=creds.base_url,
+        project_id=creds.project_id,
+        token=creds.token.reveal(),
+        **options,  # type: ignore[arg-type]
+    )
+
+
 @dataclass
 class Recorder:
     """Writes one record per report to the audit log. `record` runs the fsynced write in a
@@ -41,14 +53,16 @@ class Recorder:
 
     creds: Credentials
     history: HistoryLog
-    on_problem: Callable[[str], None] = lambda message: None
+    on_problem: Callable[[str], None] = lambda message: None  # called from any thread
+    problem: str | None = None  # the last record that could not be written, and why
 
     def record_now(self, report: StopReport) -> None:
         try:
             self.history.append(build_record(self.creds, report))
         except Exception as exc:  # the audit log must never turn a stop into a failure
             reason = getattr(exc, "strerror", None) or str(exc) or "unknown error"
-            self.on_problem(f"the stop was not written to the history ({reason})")
+            self.problem = f"the stop was not written to the history ({reason})"
+            self.on_problem(self.problem)
 
     async def record(self, report: StopReport) -> None:
         await asyncio.to_thread(self.record_now, report)
@@ -57,13 +71,15 @@ class Recorder:
 async def stop_one(
     client: SignalWireClient,
     report: StopReport,
-    recorder: Recorder,
+    recorder: Recorder | None,
     *,
     timeout: float | None = None,
 ) -> StopReport:
-    """Send the stop of `report.target`, fill in `report`, and record it exactly once."""
+    """Send the stop of `report.target`, fill in `report`, and record it exactly once (with no
+    recorder, as in the unit tests and benchmarks, nothing is recorded)."""
     target = report.target
     started = time.monotonic()
+    report.started = True
 
     def sent() -> None:
         report.sending = True
@@ -80,10 +96,12 @@ async def stop_one(
     except BaseException:  # cancelled, ctrl+c, SIGTERM, SIGHUP, quitting the TUI
         report.outcome = Outcome.INTERRUPTED if report.sending else Outcome.CANCELLED
         report.duration = time.monotonic() - started
-        recorder.record_now(report)
+        if recorder is not None:
+            recorder.record_now(report)
         raise
     report.duration = time.monotonic() - started
-    await recorder.record(report)
+    if recorder is not None:
+        await recorder.record(report)
     return report
 
 
@@ -96,7 +114,7 @@ class Batch:
     way every target ends with one record."""
 
     targets: Sequence[StopTarget]
-    recorder: Recorder
+    recorder: Recorder | None = None
     concurrency: int = DEFAULT_CONCURRENCY
     timeout: float = 30.0
     on_update: Callable[[int, StopReport], None] | None = None
@@ -125,7 +143,8 @@ class Batch:
                 timeout=self.timeout,
                 attempts=0,
             )
-        self.recorder.record_now(report)
+        if self.recorder is not None:
+            self.recorder.record_now(report)
         self._notify(index)
 
     async def run(self, client: SignalWireClient) -> list[StopReport]:
@@ -139,6 +158,7 @@ class Batch:
                 if self.cancelled or remaining <= 0:
                     self._not_started(index, client)
                     continue
+                self.reports[index].started = True
                 self._notify(index)  # in flight
                 try:
                     await stop_one(client, self.reports[index], self.recorder, timeout=remaining)

@@ -24,8 +24,9 @@ import urllib.request
 from pathlib import Path
 
 from streamtui.api import SignalWireClient
-from streamtui.batch import BATCH_RETRY, STOPPED, Batch
 from streamtui.emulator import DEMO_API_TOKEN, DEMO_PROJECT_ID
+from streamtui.flows.stop import BATCH_RETRY, Batch
+from streamtui.outcome import Outcome
 from streamtui.target import StopTarget
 from streamtui.validation import validate_stream
 
@@ -60,7 +61,7 @@ async def run_batch(base_url: str, conference: str, sids: list[str]) -> tuple[fl
         base_url=base_url, project_id=DEMO_PROJECT_ID, token=DEMO_API_TOKEN, retry=BATCH_RETRY
     ) as client:
         items = await batch.run(client)
-    return time.perf_counter() - started, sum(item.state == STOPPED for item in items)
+    return time.perf_counter() - started, sum(item.outcome is Outcome.STOPPED for item in items)
 
 
 def main() -> int:

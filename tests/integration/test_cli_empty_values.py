@@ -42,7 +42,7 @@ def test_an_explicitly_empty_value_exits_2_and_sends_nothing(
 ) -> None:
     result = run_streamtui(args, env)
     assert result.returncode == 2, result.stdout + result.stderr
-    assert "empty" in result.stderr
+    assert "empty" in result.stderr.lower()
     assert emulator.requests == []
 
 

@@ -63,11 +63,11 @@ def test_history_records_every_attempt_without_the_token(
     assert stopped["outcome"] == "stopped"
     assert stopped["status"] == "stopped"
     assert stopped["stream_is_name"] is False
-    assert missing["outcome"] == "NotFoundError"
+    assert missing["outcome"] == "failed"
     assert (missing["http_status"], missing["code"]) == (404, 20404)
     assert missing["stream_is_name"] is True
     assert missing["request_id"]
-    assert failed["outcome"] == "ServerError"
+    assert failed["outcome"] == "failed"
     assert (failed["http_status"], failed["attempts"]) == (503, 3)
     for record in records:
         assert record["account"] == DEMO_ACCOUNT_SID
@@ -80,8 +80,8 @@ def test_history_records_every_attempt_without_the_token(
     lines = table.stdout.splitlines()
     assert lines[0].split()[:2] == ["TIME", "OUTCOME"]
     assert len(lines) == 4
-    assert "ServerError" in lines[1] and "503" in lines[1]
-    assert "NotFoundError" in lines[2] and "20404" in lines[2]
+    assert "failed" in lines[1] and "503" in lines[1]
+    assert "failed" in lines[2] and "20404" in lines[2]
     assert "stopped" in lines[3] and DEMO_STREAM_SID in lines[3]
 
     limited = run(["history", "--json", "--limit", "1"], env)
@@ -195,7 +195,7 @@ def test_history_fits_the_terminal(env: dict[str, str], tmp_path: Path, columns:
     write_history(
         state,
         record_line(stream_label="A rather long label for the transcriber feed"),
-        record_line(outcome="NotFoundError", http_status=404, code=20404, request_id="x" * 60),
+        record_line(outcome="failed", http_status=404, code=20404, request_id="x" * 60),
     )
     env["STREAMTUI_STATE_DIR"] = str(state)
     env["COLUMNS"] = str(columns)
@@ -205,7 +205,7 @@ def test_history_fits_the_terminal(env: dict[str, str], tmp_path: Path, columns:
     assert len(lines) == 3
     assert all(len(line) <= columns for line in lines), lines
     assert lines[0].startswith("TIME") and "OUTCOME" in lines[0]
-    assert lines[1].startswith("2025-03-04") and "NotFound" in lines[1]
+    assert lines[1].startswith("2025-03-04") and "failed" in lines[1]
     assert lines[2].startswith("2025-03-04") and "stopped" in lines[2]
     if columns >= 80:
         assert "STREAM" in lines[0] and "HTTP" in lines[0]
@@ -468,5 +468,5 @@ def test_stop_reads_the_profile_and_sees_edits(
     config.write_text(profile.format(url="http://127.0.0.1:9"))  # nothing listens there
     result = stop(env, DEMO_STREAM_SID, "--timeout", "2")
     assert result.returncode == 6, result.stderr
-    assert "Connection refused" in result.stderr  # the edited base URL
+    assert "connection refused" in result.stderr  # the edited base URL
     assert len(emulator.requests) == 1

@@ -808,7 +808,12 @@ def test_a_200_that_does_not_confirm_the_stop_says_what_came_back_and_exits_6(
             {**env, "STREAMTUI_BASE_URL": server.base_url},
         )
     assert result.returncode == 6, result.stderr
-    assert result.stdout == ""  # nothing a script could take for the stopped stream
+    if as_json:  # one object for the stream, which no script can take for a stopped one
+        answer = json.loads(result.stdout)
+        assert answer["outcome"] == "unconfirmed" and "status" not in answer
+        assert answer["error"]["request_id"] == "RQ-42"
+    else:
+        assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert lines[0] == (
         "error: The API answered 200 but says the stream is in-progress: the stop is not "

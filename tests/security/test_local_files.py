@@ -28,12 +28,13 @@ from streamtui.emulator import (
     Emulator,
 )
 from streamtui.errors import ConfigError
-from streamtui.history import HISTORY_NAME, HistoryLog, record_attempt
+from streamtui.history import HISTORY_NAME, HistoryLog
 from streamtui.models import ConferenceStream
 from streamtui.secret import Secret
 from streamtui.state import STATE_NAME, StateStore
 from streamtui.target import StopTarget
 from tests.support.cli import run_streamtui
+from tests.support.records import record_attempt
 
 OTHER_UID = 65534  # nobody
 PROJECT = "11111111-2222-4333-8444-555555555555"

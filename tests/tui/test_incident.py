@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input, SelectionList, TextArea
 
-from streamtui.batch import CANCELLED, FAILED, STOPPED
 from streamtui.emulator import (
     DEMO_ACCOUNT_SID,
     DEMO_CAPTIONS_STREAM_SID,
@@ -16,6 +15,7 @@ from streamtui.emulator import (
     Emulator,
 )
 from streamtui.errors import AuthenticationError, NotFoundError, ServerError
+from streamtui.outcome import Outcome
 from streamtui.session import Session
 from streamtui.tui.screens.batch import BatchConfirmScreen, BatchScreen
 from streamtui.tui.screens.conferences import ConferencesScreen
@@ -35,6 +35,7 @@ from tests.tui.conftest import (
     wait_until,
 )
 
+STOPPED, FAILED, CANCELLED = Outcome.STOPPED, Outcome.FAILED, Outcome.CANCELLED
 INCIDENT = Prefill("", DEMO_INCIDENT_CONFERENCE_SID, "")
 
 

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-import streamtui.batch
 import streamtui.emulator.server
+import streamtui.flows.stop
 import streamtui.history
 import streamtui.tui.screens.batch
 import streamtui.tui.screens.conferences
@@ -73,7 +73,7 @@ def frozen_world(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[No
     request_ids = SimpleNamespace(uuid4=lambda: "5e1f0000-0000-4000-8000-00000000beef")
     monkeypatch.setattr(streamtui.emulator.server, "uuid", request_ids)
     frozen_clock = SimpleNamespace(monotonic=lambda: 1000.0)
-    monkeypatch.setattr(streamtui.batch, "time", frozen_clock)
+    monkeypatch.setattr(streamtui.flows.stop, "time", frozen_clock)
     monkeypatch.setattr(streamtui.tui.screens.batch, "time", frozen_clock)
     monkeypatch.chdir(tmp_path)  # the history path shows as the relative "state/history.jsonl"
     yield

@@ -1,4 +1,4 @@
-"""Unit tests of streamtui.batch (Batch, BatchItem, worst_exit_code) over httpx.MockTransport.
+"""Unit tests of streamtui.flows.stop (Batch, StopReport, worst_exit_code) over httpx.MockTransport.
 
 The transport's handler is a small fake API: it sleeps (asyncio) to keep requests in flight, counts
 how many are in flight at once, timestamps every request, and answers per stream from a script.
@@ -19,20 +19,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from streamtui.api import RetryPolicy, SignalWireClient
-from streamtui.batch import (
-    BATCH_RETRY,
-    CANCELLED,
-    DEFAULT_CONCURRENCY,
-    FAILED,
-    MAX_CONCURRENCY,
-    QUEUED,
-    STOPPED,
-    STOPPING,
-    UNCONFIRMED,
-    Batch,
-    BatchItem,
-    worst_exit_code,
-)
 from streamtui.errors import (
     AuthenticationError,
     DeadlineExceeded,
@@ -46,8 +32,20 @@ from streamtui.errors import (
     UnconfirmedStop,
     UnreadableResponse,
 )
+from streamtui.flows.stop import (
+    BATCH_RETRY,
+    DEFAULT_CONCURRENCY,
+    MAX_CONCURRENCY,
+    Batch,
+    worst_exit_code,
+)
+from streamtui.outcome import Outcome, StopReport
 from streamtui.target import StopTarget
 from streamtui.validation import validate_stream
+
+QUEUED, STOPPING = "queued", "stopping"
+STOPPED, FAILED, CANCELLED = Outcome.STOPPED, Outcome.FAILED, Outcome.CANCELLED
+UNCONFIRMED = Outcome.UNCONFIRMED
 
 BASE = "https://acme.signalwire.com"
 PROJECT = "9d3c5f0e-1b2a-4c3d-8e4f-5a6b7c8d9e0f"
@@ -138,7 +136,7 @@ async def run_batch(
     batch = Batch(targets(*names), **kwargs)
     async with client_for(api, retry) as client:
         items = await batch.run(client)
-    assert items is batch.items
+    assert items is batch.reports
     return batch
 
 
@@ -155,24 +153,24 @@ async def test_concurrency_is_bounded_and_used(concurrency: int) -> None:
 
     assert api.max_in_flight == concurrency
     assert sorted(name for name, _ in api.calls) == names  # each stream exactly once
-    assert [item.state for item in batch.items] == [STOPPED] * len(names)
-    assert [item.result.name if item.result else None for item in batch.items] == names
-    assert worst_exit_code(batch.items) == 0
+    assert [item.state for item in batch.reports] == [STOPPED] * len(names)
+    assert [item.result.name if item.result else None for item in batch.reports] == names
+    assert worst_exit_code(batch.reports) == 0
 
 
 async def test_fewer_streams_than_workers() -> None:
     api = FakeApi(delay=0.02)
     batch = await run_batch(api, ["a", "b"], concurrency=16)
     assert api.max_in_flight == 2
-    assert [item.state for item in batch.items] == [STOPPED, STOPPED]
+    assert [item.state for item in batch.reports] == [STOPPED, STOPPED]
 
 
 async def test_an_empty_batch_sends_nothing() -> None:
     api = FakeApi()
     batch = await run_batch(api, [])
-    assert batch.items == []
+    assert batch.reports == []
     assert api.calls == []
-    assert worst_exit_code(batch.items) == 0
+    assert worst_exit_code(batch.reports) == 0
 
 
 @pytest.mark.parametrize("concurrency", [0, -1, MAX_CONCURRENCY + 1, 17, 1000])
@@ -191,7 +189,7 @@ def test_defaults() -> None:
     assert MAX_CONCURRENCY == 16
     batch = Batch(targets("a", "b"))
     assert batch.concurrency == DEFAULT_CONCURRENCY
-    assert [item.state for item in batch.items] == [QUEUED, QUEUED]
+    assert [item.state for item in batch.reports] == [QUEUED, QUEUED]
 
 
 # --------------------------------------------------------------------------------------------
@@ -228,7 +226,7 @@ async def test_a_failure_among_good_streams(
     api = FakeApi(scripted, delay=0.005)
     batch = await run_batch(api, ["ok-1", stream, "ok-2", "flaky-once"], concurrency=2)
 
-    good, failed, good2, flaky = batch.items
+    good, failed, good2, flaky = batch.reports
     for item in (good, good2, flaky):
         assert item.state == STOPPED
         assert item.error is None
@@ -241,8 +239,8 @@ async def test_a_failure_among_good_streams(
     assert getattr(failed.error, "attempts", None) == attempts
     assert api.requests_for(stream) == attempts
     assert api.requests_for("flaky-once") == 2
-    assert worst_exit_code(batch.items) == exit_code
-    for item in batch.items:
+    assert worst_exit_code(batch.reports) == exit_code
+    for item in batch.reports:
         assert item.started > 0
         assert item.duration > 0
 
@@ -253,13 +251,13 @@ async def test_on_update_sees_each_item_go_queued_stopping_then_done() -> None:
     seen: dict[int, list[str]] = {index: [] for index in range(len(names))}
     batch = Batch(targets(*names), concurrency=3)
 
-    def on_update(index: int, item: BatchItem) -> None:
-        assert item is batch.items[index]
+    def on_update(index: int, item: StopReport) -> None:
+        assert item is batch.reports[index]
         seen[index].append(item.state)
         api.events.append((item.state, item.target.stream.value))
 
     batch.on_update = on_update
-    assert [item.state for item in batch.items] == [QUEUED] * len(names)
+    assert [item.state for item in batch.reports] == [QUEUED] * len(names)
     async with client_for(api) as client:
         await batch.run(client)
 
@@ -320,7 +318,7 @@ async def test_cancel_from_on_update_stops_what_is_queued() -> None:
     names = numbered(8)
     batch = Batch(targets(*names), concurrency=1)
 
-    def on_update(index: int, item: BatchItem) -> None:
+    def on_update(index: int, item: StopReport) -> None:
         if item.state == STOPPED and index == 1:
             batch.cancel()
 
@@ -328,7 +326,7 @@ async def test_cancel_from_on_update_stops_what_is_queued() -> None:
     async with client_for(api) as client:
         await batch.run(client)
     assert [name for name, _ in api.calls] == names[:2]
-    assert [item.state for item in batch.items] == [STOPPED] * 2 + [CANCELLED] * 6
+    assert [item.state for item in batch.reports] == [STOPPED] * 2 + [CANCELLED] * 6
 
 
 async def test_cancelling_the_run_task_sends_nothing_more() -> None:
@@ -343,7 +341,7 @@ async def test_cancelling_the_run_task_sends_nothing_more() -> None:
         await asyncio.sleep(0.3)
     assert batch.cancelled
     assert len(api.calls) == 2
-    assert not any(item.state == STOPPED for item in batch.items)
+    assert not any(item.state == STOPPED for item in batch.reports)
 
 
 # --------------------------------------------------------------------------------------------
@@ -359,7 +357,7 @@ async def test_items_not_started_before_the_timeout_fail_with_deadline_exceeded(
 
     elapsed = time.monotonic() - started
     assert elapsed < 1.0
-    first, second, *rest = batch.items
+    first, second, *rest = batch.reports
     assert first.state == STOPPED
     # started with 0.15 s left: its own request is cut off by the batch's deadline
     assert second.state == FAILED
@@ -372,16 +370,16 @@ async def test_items_not_started_before_the_timeout_fail_with_deadline_exceeded(
         assert "Not started" in item.error.message
         assert item.exit_code == 6
         assert item.started == 0.0
-    assert worst_exit_code(batch.items) == 6
+    assert worst_exit_code(batch.reports) == 6
 
 
 async def test_with_parallel_workers_the_timeout_is_shared() -> None:
     api = FakeApi(delay=0.3)
     batch = await run_batch(api, numbered(8), concurrency=4, timeout=0.15)
     assert len(api.calls) == 4
-    assert all(item.state == FAILED for item in batch.items)
-    assert all(isinstance(item.error, NetworkError) for item in batch.items)
-    assert [item.error.attempts for item in batch.items[4:] if item.error] == [0] * 4
+    assert all(item.state == FAILED for item in batch.reports)
+    assert all(isinstance(item.error, NetworkError) for item in batch.reports)
+    assert [item.error.attempts for item in batch.reports[4:] if item.error] == [0] * 4
 
 
 # --------------------------------------------------------------------------------------------
@@ -397,14 +395,14 @@ ERROR_FOR_CODE: dict[int, Callable[[], StreamTuiError]] = {
 }
 
 
-def item_with_code(code: int) -> BatchItem:
-    item = BatchItem(targets("x")[0])
+def item_with_code(code: int) -> StopReport:
+    item = StopReport(targets("x")[0])
     if code == 0:
-        item.state = STOPPED
+        item.outcome = STOPPED
     elif code == 130:
-        item.state = CANCELLED
+        item.outcome = CANCELLED
     else:
-        item.state = FAILED
+        item.outcome = FAILED
         item.error = ERROR_FOR_CODE[code]()
     assert item.exit_code == code
     return item
@@ -442,7 +440,7 @@ def test_worst_exit_code_pairwise(worse: int, better: int) -> None:
     ],
 )
 def test_every_kind_of_unknown_state_counts_as_6(error: StreamTuiError) -> None:
-    item = BatchItem(targets("x")[0], state=FAILED, error=error)
+    item = StopReport(targets("x")[0], outcome=FAILED, error=error)
     assert item.exit_code == 6
     assert worst_exit_code([item_with_code(2), item, item_with_code(4)]) == 6
 
@@ -463,7 +461,7 @@ async def test_a_429_holds_every_worker_until_retry_after_has_passed() -> None:
     names = numbered(24)
     batch = await run_batch(api, names, concurrency=4)
 
-    assert [item.state for item in batch.items] == [STOPPED] * len(names)
+    assert [item.state for item in batch.reports] == [STOPPED] * len(names)
     [limited_at] = [at for stream, status, at in api.answered if status == 429]
     later = [(stream, at) for stream, at in api.calls if at > limited_at]
     assert later, "nothing was sent after the 429"
@@ -483,7 +481,7 @@ async def test_every_worker_waits_for_the_latest_of_several_retry_afters() -> No
 
     api = FakeApi(answer, delay=0.03)
     batch = await run_batch(api, numbered(12), concurrency=4)
-    assert all(item.state == STOPPED for item in batch.items)
+    assert all(item.state == STOPPED for item in batch.reports)
     limits = {stream: at for stream, status, at in api.answered if status == 429}
     opens = max(at + (0.2 if stream == "s-002" else 0.35) for stream, at in limits.items())
     last_429 = max(limits.values())
@@ -507,7 +505,7 @@ async def test_rate_limited_attempts_let_a_429_stream_stop_while_503_gives_up_af
     api = FakeApi(answer)
     batch = await run_batch(api, ["limited", "down", "fine"], concurrency=2)
 
-    limited, down, fine = batch.items
+    limited, down, fine = batch.reports
     assert limited.state == STOPPED
     assert api.requests_for("limited") == 6
     assert down.state == FAILED
@@ -515,7 +513,7 @@ async def test_rate_limited_attempts_let_a_429_stream_stop_while_503_gives_up_af
     assert down.error.attempts == 3
     assert api.requests_for("down") == 3
     assert fine.state == STOPPED
-    assert worst_exit_code(batch.items) == 6
+    assert worst_exit_code(batch.reports) == 6
 
 
 async def test_without_the_budget_five_429s_in_a_row_fail() -> None:
@@ -524,7 +522,7 @@ async def test_without_the_budget_five_429s_in_a_row_fail() -> None:
 
     api = FakeApi(answer)
     batch = await run_batch(api, ["limited"], RetryPolicy(backoff_base=0.01), concurrency=1)
-    [item] = batch.items
+    [item] = batch.reports
     assert item.state == FAILED
     assert type(item.error) is RateLimitedError
     assert api.requests_for("limited") == 3
@@ -533,7 +531,7 @@ async def test_without_the_budget_five_429s_in_a_row_fail() -> None:
 async def test_a_stream_rate_limited_forever_gives_up_after_the_budget() -> None:
     api = FakeApi(lambda stream, attempt: error(429, **{"Retry-After": "0"}))
     batch = await run_batch(api, ["limited"], concurrency=1)
-    [item] = batch.items
+    [item] = batch.reports
     assert item.state == FAILED
     assert type(item.error) is RateLimitedError
     assert item.exit_code == 6
@@ -551,7 +549,7 @@ async def test_429s_do_not_use_up_the_attempts_of_other_failures() -> None:
 
     api = FakeApi(answer)
     batch = await run_batch(api, ["mixed"], concurrency=1)
-    assert batch.items[0].state == STOPPED
+    assert batch.reports[0].state == STOPPED
     assert api.requests_for("mixed") == len(sequence)
 
 
@@ -566,16 +564,16 @@ async def test_an_unconfirmed_stop_is_its_own_outcome_and_the_worst_news() -> No
         return stopped(stream)
 
     batch = await run_batch(FakeApi(answer), ["fine", "still-running"])
-    fine, running = batch.items
+    fine, running = batch.reports
     assert (fine.state, fine.outcome, fine.exit_code) == (STOPPED, STOPPED, 0)
-    assert (running.state, running.outcome, running.exit_code) == (FAILED, UNCONFIRMED, 6)
+    assert (running.state, running.outcome, running.exit_code) == (UNCONFIRMED, UNCONFIRMED, 6)
     assert isinstance(running.error, UnconfirmedStop)
     assert running.result is None
     assert "in-progress" in running.error.message
-    assert worst_exit_code(batch.items) == 6
+    assert worst_exit_code(batch.reports) == 6
 
 
 def test_outcome_of_other_failures_is_their_state() -> None:
-    item = BatchItem(targets("x")[0], state=FAILED, error=ServerError("boom", status=503))
+    item = StopReport(targets("x")[0], outcome=FAILED, error=ServerError("boom", status=503))
     assert item.outcome == FAILED
-    assert BatchItem(targets("x")[0], state=CANCELLED).outcome == CANCELLED
+    assert StopReport(targets("x")[0], outcome=CANCELLED).outcome == CANCELLED

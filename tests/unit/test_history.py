@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import errno
 import json
 import os
 import stat
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -15,11 +15,12 @@ import pytest
 
 from streamtui.cli.history import run_history
 from streamtui.credentials import Credentials
-from streamtui.errors import NetworkError, NotFoundError
-from streamtui.history import HISTORY_NAME, HistoryLog, build_record, record_attempt
+from streamtui.errors import NetworkError, NotFoundError, StreamTuiError, UnconfirmedStop
+from streamtui.history import HISTORY_NAME, HistoryLog, build_record
 from streamtui.models import ConferenceStream
 from streamtui.secret import Secret
 from streamtui.target import StopTarget
+from tests.support.records import record_attempt, report_of
 
 TOKEN = "PTxyz-very-secret-api-token-0123456789"
 PROJECT = "11111111-2222-4333-8444-555555555555"
@@ -97,9 +98,16 @@ def test_rotation_keeps_three_old_files(tmp_path: Path) -> None:
 
 
 def test_success_record(log: HistoryLog) -> None:
-    record_attempt(creds(), target(), stopped(), 0.2504, log=log)
+    answered = replace(stopped(), http_status=200, request_id="req-ok-1", attempts=2)
+    record_attempt(creds(), target(), answered, 0.2504, log=log)
     (record,) = log.read()
     assert record["outcome"] == "stopped" and record["status"] == "stopped"
+    # What the server said of a success is kept too: status, request id, attempts.
+    assert (record["http_status"], record["request_id"], record["attempts"]) == (
+        200,
+        "req-ok-1",
+        2,
+    )
     assert record["profile"] == "prod" and record["space"] == "acme"
     assert (record["account"], record["conference"], record["stream"]) == (
         ACCOUNT,
@@ -110,7 +118,7 @@ def test_success_record(log: HistoryLog) -> None:
     assert record["stream_label"] == "Transcriber feed"
     assert record["conference_label"] == "Support bridge" and record["account_label"] is None
     assert record["duration_ms"] == 250
-    assert record["http_status"] is None and record["code"] is None
+    assert record["code"] is None and record["message"] is None
     assert record["user"] and record["host"]
     when = datetime.fromisoformat(record["time"])
     assert when.utcoffset() == timedelta(0) and record["time"].endswith("Z")
@@ -148,24 +156,22 @@ def test_error_record(log: HistoryLog) -> None:
     )
     record_attempt(creds(), target("my feed"), error, 1.0, log=log)
     (record,) = log.read()
-    assert record["outcome"] == "NotFoundError" and record["status"] is None
+    assert record["outcome"] == "failed" and record["status"] is None
     assert (record["http_status"], record["code"], record["request_id"]) == (404, 20404, "req-123")
     assert record["message"] == "The requested resource was not found"
     assert record["attempts"] == 1
     assert record["stream"] == "my feed" and record["stream_is_name"] is True
     record_attempt(creds(), target(), NetworkError("timed out", attempts=3), 30.0, log=log)
-    assert log.read(1)[0]["outcome"] == "NetworkError"
+    assert log.read(1)[0]["outcome"] == "failed"
     assert log.read(1)[0]["attempts"] == 3
 
 
 @pytest.mark.parametrize(
     ("outcome", "expected"),
     [
-        (KeyboardInterrupt(), "interrupted"),
-        (asyncio.CancelledError(), "cancelled"),
         ("cancelled", "cancelled"),
         ("interrupted", "interrupted"),
-        (None, "unknown"),
+        (UnconfirmedStop("the API answered 200 but says in-progress", status=200), "unconfirmed"),
     ],
 )
 def test_other_outcomes(log: HistoryLog, outcome: object, expected: str) -> None:
@@ -185,12 +191,12 @@ def test_the_token_is_never_written(log: HistoryLog) -> None:
     )
     record_attempt(creds(), target(), echoed, 0.1, log=log)
     record_attempt(creds(), target(), stopped(), 0.1, log=log)
-    record_attempt(creds(), target(), RuntimeError(TOKEN), 0.1, log=log)
+    record_attempt(creds(), target(), StreamTuiError(TOKEN), 0.1, log=log)
     content = log.path.read_bytes()
     assert TOKEN.encode() not in content
     assert TOKEN[4:20].encode() not in content
     assert b"****" in content
-    assert TOKEN not in json.dumps(build_record(creds(), target(), echoed, 0.0))
+    assert TOKEN not in json.dumps(build_record(creds(), report_of(target(), echoed)))
 
 
 def test_a_failing_history_never_raises(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -241,7 +247,7 @@ def test_history_command_table(history_dir: HistoryLog, capsys: pytest.CaptureFi
         "REQUEST",
         "ID",
     ]
-    assert "NotFoundError" in lines[1] and "404" in lines[1] and "20404" in lines[1]
+    assert "failed" in lines[1] and "404" in lines[1] and "20404" in lines[1]
     assert "rq-9" in lines[1] and "stopped" in lines[2]
     assert "\x1b" not in out and "\x07" not in out
     assert CONFERENCE in lines[2] and "Transcriber feed" in lines[2]

@@ -20,18 +20,17 @@ from textual.widgets import DataTable, Footer, Input, Label, SelectionList, Stat
 from textual.widgets.selection_list import Selection
 from textual.worker import Worker
 
-from streamtui.batch import (
-    BATCH_RETRY,
-    CANCELLED,
-    DEFAULT_CONCURRENCY,
-    FAILED,
-    MAX_CONCURRENCY,
-    STOPPED,
-    Batch,
-    BatchItem,
-)
 from streamtui.errors import ApiError, InvalidInput
+from streamtui.flows.stop import (
+    BATCH_RETRY,
+    DEFAULT_CONCURRENCY,
+    MAX_CONCURRENCY,
+    Batch,
+    Recorder,
+    client_for,
+)
 from streamtui.hints import hint_for, message_of, unexpected
+from streamtui.outcome import Outcome, StopReport
 from streamtui.session import Session
 from streamtui.target import StopTarget
 from streamtui.tui.failures import failure_of, report_failure
@@ -42,9 +41,11 @@ from streamtui.validation import validate_stream
 STATE_STYLE = {
     "queued": "dim",
     "stopping": "bold yellow",
-    STOPPED: "bold green",
-    FAILED: "bold red",
-    CANCELLED: "yellow",
+    Outcome.STOPPED: "bold green",
+    Outcome.UNCONFIRMED: "bold red",
+    Outcome.FAILED: "bold red",
+    Outcome.CANCELLED: "yellow",
+    Outcome.INTERRUPTED: "yellow",
 }
 DETAIL_WIDTH = 48  # the detail column fits beside the others at 120 columns
 
@@ -259,9 +260,6 @@ class BatchScreen(ModalScreen[None]):
 
     @work(exclusive=True, group="batch", exit_on_error=False)
     async def run_batch(self, targets: list[StopTarget], concurrency: int) -> None:
-        from streamtui.api import SignalWireClient
-        from streamtui.history import record_attempt
-
         table: DataTable[object] = self.query_one(DataTable)
         table.clear()
         for target in targets:
@@ -282,7 +280,7 @@ class BatchScreen(ModalScreen[None]):
         done = {"stopped": 0, "failed": 0}
         sent: list[StopTarget] = []
 
-        def update(index: int, item: BatchItem) -> None:
+        def update(index: int, item: StopReport) -> None:
             key = item.target.stream.value
             http = "-"
             detail = ""
@@ -302,16 +300,9 @@ class BatchScreen(ModalScreen[None]):
             self.details[key] = detail
             if table.cursor_row == index:
                 self.query_one("#batch-detail", Static).update(pairs((f"{key}: ", "bold"), detail))
-            if item.state in (STOPPED, FAILED, CANCELLED):
-                done["stopped" if item.state == STOPPED else "failed"] += 1
-                record_attempt(
-                    creds,
-                    item.target,
-                    item.result or item.error or item.state,
-                    item.duration,
-                    log=self.session.history,
-                )
-                if item.state != CANCELLED:
+            if item.outcome is not None:
+                done["stopped" if item.outcome is Outcome.STOPPED else "failed"] += 1
+                if item.sending:
                     sent.append(item.target)
             if not self.failure:  # a failure's line stays up while the last requests end
                 self._status(
@@ -320,19 +311,19 @@ class BatchScreen(ModalScreen[None]):
                     "bold",
                 )
 
+        recorder = Recorder(creds, self.session.history)
         self.current_batch = Batch(
-            targets, concurrency=concurrency, timeout=max(30.0, len(targets)), on_update=update
+            targets,
+            recorder,
+            concurrency=concurrency,
+            timeout=max(30.0, len(targets)),
+            on_update=update,
         )
         self.running = True
         self.failure = ""
         started = time.monotonic()
         try:
-            async with SignalWireClient(
-                base_url=creds.base_url,
-                project_id=creds.project_id,
-                token=creds.token.reveal(),
-                retry=BATCH_RETRY,
-            ) as client:
+            async with client_for(creds, retry=BATCH_RETRY) as client:
                 await self.current_batch.run(client)
         except Exception as exc:  # unexpected: say so, and start nothing more
             self.current_batch.cancel()
@@ -341,8 +332,10 @@ class BatchScreen(ModalScreen[None]):
             return
         finally:
             self.running = False
-            self.session.remember(*sent)  # one write for the whole batch
             table.focus()
+        await asyncio.to_thread(self.session.remember, *sent)  # one write for the whole batch
+        if recorder.problem:
+            self.notify(recorder.problem, severity="warning", timeout=8)
         self._status(
             f"Done in {time.monotonic() - started:.1f} s: {done['stopped']} stopped, "
             f"{done['failed']} failed or cancelled. Escape closes.",

@@ -7,7 +7,6 @@ ctrl+s while one is in flight only says so.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
@@ -41,6 +40,7 @@ from streamtui.validation import (
 
 if TYPE_CHECKING:
     from streamtui.api import RetryEvent
+    from streamtui.outcome import StopReport
     from streamtui.target import StopTarget
     from streamtui.tui.widgets.panels import ErrorPanel, ProgressPanel, ResultPanel
 
@@ -359,7 +359,8 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, group="stop", exit_on_error=False)
     async def run_stop(self, target: StopTarget) -> None:
-        from streamtui.history import record_attempt
+        from streamtui.flows.stop import Recorder, client_for, stop_one
+        from streamtui.outcome import Outcome, StopReport
 
         self.in_flight = True
         self.last_target = target
@@ -367,54 +368,41 @@ class MainScreen(Screen[None]):
         name = target.stream_label or target.stream.value
         progress.start(f"Stopping {name} on {self.session.where()}…")
         self.show_panel("progress")
-        started = time.monotonic()
-        outcome: object = None
-        creds = None
+        report = StopReport(target)
         try:
             creds = await asyncio.to_thread(self.session.credentials)
-            from streamtui.api import SignalWireClient
-
-            async with SignalWireClient(
-                base_url=creds.base_url,
-                project_id=creds.project_id,
-                token=creds.token.reveal(),
-                timeout=self.timeout,
-                on_retry=self._on_retry,
-            ) as client:
-                result = await client.stop_stream(target.account, target.conference, target.stream)
-            outcome = result
-            result_panel.result = result
-            self.show_panel("result")
-            self.query_one("#result-fields").focus()
-        except Exception as exc:  # an unexpected one too: it must never leave "Stopping…" up
-            outcome = exc
-            await self.show_error(exc, target)
+            recorder = Recorder(creds, self.session.history)
+            async with client_for(creds, timeout=self.timeout, on_retry=self._on_retry) as client:
+                await stop_one(client, report, recorder)
+            if recorder.problem:
+                self.notify(recorder.problem, severity="warning", timeout=8)
+            if report.outcome is Outcome.STOPPED:
+                result_panel.result = report.result
+                self.show_panel("result")
+                self.query_one("#result-fields").focus()
+            elif report.error is not None:
+                await self.show_error(report.error, target)
         except asyncio.CancelledError:
-            outcome = "cancelled"
-            self.query_one("#notice", Static).update(
-                pairs(
-                    ("Cancelled. ", "bold yellow"),
-                    (
-                        "If the request had already reached SignalWire the stream may be stopped; "
-                        "stopping again is harmless.",
-                        "",
-                    ),
-                )
-            )
-            self.show_panel("notice")
+            self._show_cut_short(report)
             raise
+        except Exception as exc:  # an unexpected one too: it must never leave "Stopping…" up
+            await self.show_error(exc, target)
         finally:
             self.in_flight = False
             progress.finish()
-            if creds is not None:
-                record_attempt(
-                    creds,
-                    target,
-                    outcome,  # type: ignore[arg-type]
-                    time.monotonic() - started,
-                    log=self.session.history,
-                )
-                self.session.remember(target)
+        if report.sending:
+            await asyncio.to_thread(self.session.remember, target)
+
+    def _show_cut_short(self, report: StopReport) -> None:
+        if report.sending:
+            text = (
+                "The request had been sent: the stream may be stopped. Stopping again is "
+                "harmless. Recorded as interrupted."
+            )
+        else:
+            text = "Nothing was sent."
+        self.query_one("#notice", Static).update(pairs(("Cancelled. ", "bold yellow"), text))
+        self.show_panel("notice")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The net under run_stop: even if showing its error failed, the progress panel goes."""
