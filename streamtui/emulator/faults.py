@@ -303,8 +303,10 @@ class FaultPlan:
         self._rate_every = 0
         self._rate_retry_after: str | None = "1"
         self._stop_count = 0
-        self._not_before: dict[str, float] = {}
-        self._sent_at: dict[str, float] = {}
+        # Every answer with a Retry-After gets a number, 1, 2, ...; each user's are kept with
+        # their deadlines until these pass.
+        self._retry_afters_sent = 0
+        self._holds: dict[str, list[tuple[int, float]]] = {}
         self._path_not_before: dict[tuple[str, str], float] = {}
         self._violations = 0
         self._crossed = 0
@@ -356,10 +358,17 @@ class FaultPlan:
 
     @property
     def crossed_in_flight(self) -> int:
-        """Stop requests that reached us within IN_FLIGHT_GRACE of a 429 sent to the same user,
-        for another stream: already on their way, so not counted as violations."""
+        """Stop requests that arrived before a Retry-After sent to the same user had elapsed, but
+        had reached us before that answer left: they crossed it, so no violation."""
         with self._lock:
             return self._crossed
+
+    @property
+    def retry_afters_sent(self) -> int:
+        """How many answers with a Retry-After have been sent: a request the server already had
+        when the n-th left need obey only the first n - 1 (see `check_arrival`)."""
+        with self._lock:
+            return self._retry_afters_sent
 
     @property
     def rate_limited_sent(self) -> int:
@@ -380,8 +389,7 @@ class FaultPlan:
             self._rate_every = 0
             self._rate_retry_after = "1"
             self._stop_count = 0
-            self._not_before.clear()
-            self._sent_at.clear()
+            self._holds.clear()
             self._path_not_before.clear()
             self._violations = 0
             self._crossed = 0
@@ -425,44 +433,43 @@ class FaultPlan:
         with self._lock:
             self._injected += 1
 
-    # A client cannot obey a 429 it has not read yet: a request for another stream that reaches
-    # us this soon after the 429 left was sent before the client could have read it.
-    IN_FLIGHT_GRACE = 0.025
-
-    def check_arrival(self, username: str, path: str = "") -> bool:
+    def check_arrival(self, username: str, path: str = "", seen: int | None = None) -> bool:
         """Record a stop request's arrival; True (and counted) if it ignored a Retry-After.
 
-        Two rules: the request that was answered 429 (same path) must never come back early;
-        any other request of the same user must not arrive early either, unless it crossed the
-        429 on the wire (within IN_FLIGHT_GRACE of it being sent), which is counted apart.
+        `seen` is how many Retry-After answers had been sent when the server first had this
+        request's bytes (None: now). A client cannot obey an answer it could not have read: a
+        request the server already had when an answer left crossed it, however late a busy
+        thread gets to it. So a request must obey every answer sent before it arrived, to its
+        user and for any stream; and the request that was answered never comes back early.
         """
         now = self._monotonic()
         with self._lock:
+            known = self._retry_afters_sent if seen is None else seen
             path_not_before = self._path_not_before.get((username, path))
-            if path_not_before is not None and now < path_not_before:
+            holds = self._holds.get(username, [])
+            ignored = any(number <= known and now < until for number, until in holds)
+            if ignored or (path_not_before is not None and now < path_not_before):
                 self._violations += 1
                 return True
-            not_before = self._not_before.get(username)
-            if not_before is not None and now < not_before:
-                if now - self._sent_at.get(username, 0.0) <= self.IN_FLIGHT_GRACE:
-                    self._crossed += 1
-                    return False
-                self._violations += 1
-                return True
+            if any(now < until for _, until in holds):
+                self._crossed += 1
             return False
 
     def note_retry_after(self, username: str, value: str, *, status: int, path: str = "") -> None:
-        """Remember when this user may next send a request, from a Retry-After we are sending."""
+        """Number an answer with a Retry-After once it has been sent, and remember until when its
+        user (and the request answered) must wait."""
         delay = retry_after_delay(value, self._wall_clock)
         if delay is None:
             return
         if _seconds(value) is None:
             delay = max(0.0, delay - self.HTTP_DATE_TOLERANCE)
-        deadline = self._monotonic() + delay
+        now = self._monotonic()
+        deadline = now + delay
         with self._lock:
             if status == 429:
                 self._rate_limited_sent += 1
-            self._not_before[username] = max(deadline, self._not_before.get(username, 0.0))
-            self._sent_at[username] = self._monotonic()
+            self._retry_afters_sent += 1
+            holds = [(n, until) for n, until in self._holds.get(username, []) if until > now]
+            self._holds[username] = [*holds, (self._retry_afters_sent, deadline)]
             key = (username, path)
             self._path_not_before[key] = max(deadline, self._path_not_before.get(key, 0.0))

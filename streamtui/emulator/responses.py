@@ -88,6 +88,11 @@ def signalwire_error(
     return json_response(status, body, extra)
 
 
+# SignalWire's document gives the streams' operations a 422 of their own shape
+# (`CompatibilityErrorStringArrayResponse`); every other operation's 422 is the usual error model.
+STRING_ARRAY_422_ROUTES = frozenset({"stop", "create"})
+
+
 def unprocessable(*messages: str) -> Response:
     """The streams endpoint's 422: `{"errors": ["<message>", ...]}`."""
     return json_response(422, {"errors": list(messages)})
@@ -97,8 +102,9 @@ def not_found() -> Response:
     return signalwire_error(404)
 
 
-def render_fault(fault: Fault) -> Response | None:
-    """The response a fault produces; None for a pure delay (answer normally afterwards)."""
+def render_fault(fault: Fault, route: str) -> Response | None:
+    """The response a fault produces on `route` (stop, create, list, fetch or unknown); None for
+    a pure delay (answer normally afterwards)."""
     if fault.kind == "delay":
         return None
     if fault.kind == "drop_connection":
@@ -115,7 +121,7 @@ def render_fault(fault: Fault) -> Response | None:
         headers.append(("Retry-After", retry_after))
     if fault.kind == "rate_limited":
         return signalwire_error(429, headers=headers)
-    if fault.http_status == 422:
+    if fault.http_status == 422 and route in STRING_ARRAY_422_ROUTES:
         return Response(
             422, encode_json({"errors": [fault.message or "Unprocessable"]}), headers=headers
         )

@@ -132,10 +132,15 @@ def emu(module_emulator: Emulator) -> Iterator[Emulator]:
     assert not module_emulator.errors, "\n".join(module_emulator.errors)
 
 
-@pytest.fixture
-def http(emu: Emulator) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=emu.base_url, timeout=10) as client:
+@pytest.fixture(scope="module")
+def module_http(module_emulator: Emulator) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=module_emulator.base_url, timeout=10) as client:
         yield client
+
+
+@pytest.fixture
+def http(emu: Emulator, module_http: httpx.Client) -> httpx.Client:
+    return module_http
 
 
 # --- checking one exchange -----------------------------------------------------------------------
