@@ -585,12 +585,36 @@ class SignalWireClient(_ClientBase):
                 # wait_for bounds the whole exchange, a server trickling bytes included.
                 outcome = await asyncio.wait_for(
                     self._http.request(
-                        method, path, data=data, params=params, timeout=httpx.Timeout(remaining)
+                        method,
+                        path,
+                        data=data,
+                        params=params,
+                        timeout=httpx.Timeout(remaining),
+                        extensions={"trace": self._at_the_wire},
                     ),
                     remaining,
                 )
             except (TimeoutError, httpx.TransportError) as exc:
                 outcome = exc
+
+    async def _at_the_wire(self, event: str, info: Mapping[str, Any]) -> None:
+        """httpcore's trace hook: the gate is checked again just before a request's bytes are
+        written, and a 429 closes it as soon as its head is read. The pool and a new connection
+        take turns of the event loop after the check in `_call`, in which another request's 429
+        may come back; without this, that request would still go out."""
+        import asyncio
+
+        if event == "http11.send_request_headers.started":
+            for _ in range(_SETTLE_TURNS):  # let answers already on the wire be read first
+                await asyncio.sleep(0)
+            await self.gate.wait()
+        elif event == "http11.receive_response_headers.complete":
+            _, status, _, headers = info["return_value"]
+            if status == 429:
+                value = next((v for k, v in headers if k.lower() == b"retry-after"), b"")
+                pause = parse_retry_after(value.decode("latin-1"))
+                if pause is not None:
+                    self.gate.hold_for(pause)
 
 
 class SyncSignalWireClient(_ClientBase):

@@ -303,9 +303,11 @@ class FaultPlan:
         self._rate_every = 0
         self._rate_retry_after: str | None = "1"
         self._stop_count = 0
-        # Every answer with a Retry-After gets a number, 1, 2, ...; each user's are kept with
+        # Every answer with a Retry-After gets a number, 1, 2, ... when sent; it is due (binds
+        # requests that arrive from then on) IN_FLIGHT_GRACE later. Each user's are kept with
         # their deadlines until these pass.
         self._retry_afters_sent = 0
+        self._retry_afters_due = 0
         self._holds: dict[str, list[tuple[int, float]]] = {}
         self._path_not_before: dict[tuple[str, str], float] = {}
         self._violations = 0
@@ -364,11 +366,16 @@ class FaultPlan:
             return self._crossed
 
     @property
-    def retry_afters_sent(self) -> int:
-        """How many answers with a Retry-After have been sent: a request the server already had
-        when the n-th left need obey only the first n - 1 (see `check_arrival`)."""
+    def retry_afters_due(self) -> int:
+        """How many answers with a Retry-After are due: a request that reached the server when
+        n were due must obey those n, and no later one (see `check_arrival`)."""
         with self._lock:
-            return self._retry_afters_sent
+            return self._retry_afters_due
+
+    def make_due(self, number: int) -> None:
+        """The n-th answer with a Retry-After has been out for IN_FLIGHT_GRACE: it binds."""
+        with self._lock:
+            self._retry_afters_due = max(self._retry_afters_due, number)
 
     @property
     def rate_limited_sent(self) -> int:
@@ -433,21 +440,25 @@ class FaultPlan:
         with self._lock:
             self._injected += 1
 
+    # A client cannot obey an answer it has not read yet, and reading it takes its event loop a
+    # few turns: a request that reaches us this soon after the answer left crossed it.
+    IN_FLIGHT_GRACE = 0.025
+
     def check_arrival(self, username: str, path: str = "", seen: int | None = None) -> bool:
         """Record a stop request's arrival; True (and counted) if it ignored a Retry-After.
 
-        `seen` is how many Retry-After answers had been sent when the server first had this
-        request's bytes (None: now). A client cannot obey an answer it could not have read: a
-        request the server already had when an answer left crossed it, however late a busy
-        thread gets to it. So a request must obey every answer sent before it arrived, to its
-        user and for any stream; and the request that was answered never comes back early.
+        `seen` is how many Retry-After answers were due when the server first had this
+        request's bytes (None: now), however late a busy thread gets to read them. A request
+        must obey every answer due when it arrived, for any stream of its user; one that
+        arrived earlier crossed it (counted apart). The request that was answered must never
+        come back early.
         """
         now = self._monotonic()
         with self._lock:
-            known = self._retry_afters_sent if seen is None else seen
+            due = self._retry_afters_due if seen is None else seen
             path_not_before = self._path_not_before.get((username, path))
             holds = self._holds.get(username, [])
-            ignored = any(number <= known and now < until for number, until in holds)
+            ignored = any(number <= due and now < until for number, until in holds)
             if ignored or (path_not_before is not None and now < path_not_before):
                 self._violations += 1
                 return True
@@ -455,12 +466,15 @@ class FaultPlan:
                 self._crossed += 1
             return False
 
-    def note_retry_after(self, username: str, value: str, *, status: int, path: str = "") -> None:
+    def note_retry_after(
+        self, username: str, value: str, *, status: int, path: str = ""
+    ) -> int | None:
         """Number an answer with a Retry-After once it has been sent, and remember until when its
-        user (and the request answered) must wait."""
+        user (and the request answered) must wait. Returns its number (None if unreadable): the
+        server calls `make_due` with it IN_FLIGHT_GRACE later."""
         delay = retry_after_delay(value, self._wall_clock)
         if delay is None:
-            return
+            return None
         if _seconds(value) is None:
             delay = max(0.0, delay - self.HTTP_DATE_TOLERANCE)
         now = self._monotonic()
@@ -473,3 +487,4 @@ class FaultPlan:
             self._holds[username] = [*holds, (self._retry_afters_sent, deadline)]
             key = (username, path)
             self._path_not_before[key] = max(deadline, self._path_not_before.get(key, 0.0))
+            return self._retry_afters_sent

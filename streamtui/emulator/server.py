@@ -88,9 +88,9 @@ class _Arrival:
 
 class _WitnessedReader(io.RawIOBase):
     """A connection's reading side that notes, under the emulator's lock, when a request's bytes
-    leave the kernel. With `Emulator._retry_after_sent`, which looks for bytes still waiting in
-    the kernel, every request's arrival is witnessed before or after each Retry-After answer,
-    however late a busy handler thread reads it."""
+    leave the kernel. With `Emulator._retry_after_due`, which looks for bytes still waiting in
+    the kernel, every request's arrival is placed before or after each Retry-After answer
+    became due, however late a busy handler thread reads it."""
 
     def __init__(self, raw: io.RawIOBase, sock: socket.socket, arrival: _Arrival, emu: Emulator):
         super().__init__()
@@ -106,7 +106,7 @@ class _WitnessedReader(io.RawIOBase):
         self._sock.recv(1, socket.MSG_PEEK)  # wait for bytes (or the end) without taking them
         with self._emu._lock:
             if self._arrival.seen is None:
-                self._arrival.seen = self._emu.faults.retry_afters_sent
+                self._arrival.seen = self._emu.faults.retry_afters_due
             return self._raw.readinto(buffer)
 
     def close(self) -> None:
@@ -601,14 +601,22 @@ class Emulator:
             self._by_status["dropped" if response.drop else str(response.status)] += 1
 
     def _retry_after_sent(self, username: str, value: str, *, status: int, path: str) -> None:
-        """An answer with a Retry-After has just been written. Requests the server already has,
-        read or not, crossed it: they are witnessed as having arrived before it."""
+        """An answer with a Retry-After has just been written: it binds IN_FLIGHT_GRACE later."""
+        number = self.faults.note_retry_after(username, value, status=status, path=path)
+        if number is not None:
+            timer = threading.Timer(self.faults.IN_FLIGHT_GRACE, self._retry_after_due, (number,))
+            timer.daemon = True
+            timer.start()
+
+    def _retry_after_due(self, number: int) -> None:
+        """Requests the server already has, read or not, crossed the answer: they are placed
+        before it. (A late timer only widens the grace.)"""
         with self._lock:
             server = self._server
             if server is not None:
                 for arrival in server.arrivals_waiting():
-                    arrival.seen = self.faults.retry_afters_sent
-            self.faults.note_retry_after(username, value, status=status, path=path)
+                    arrival.seen = self.faults.retry_afters_due
+            self.faults.make_due(number)
 
     def _note_error(self, text: str) -> None:
         with self._lock:
