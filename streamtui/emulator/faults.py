@@ -469,9 +469,9 @@ class FaultPlan:
     def note_retry_after(
         self, username: str, value: str, *, status: int, path: str = ""
     ) -> int | None:
-        """Number an answer with a Retry-After once it has been sent, and remember until when its
-        user (and the request answered) must wait. Returns its number (None if unreadable): the
-        server calls `make_due` with it IN_FLIGHT_GRACE later."""
+        """Number an answer with a Retry-After as it is sent, and remember until when its user
+        (and the request answered) must wait. Returns its number (None if unreadable): the server
+        calls `make_due` with it IN_FLIGHT_GRACE after the answer was written."""
         delay = retry_after_delay(value, self._wall_clock)
         if delay is None:
             return None

@@ -43,7 +43,8 @@ TRUNCATED_JSON = b'{"account_sid": "5f1c2a9e-7b3d-4e8a-9c61-0d2f4b8a7e13", "conf
 
 @dataclass
 class Response:
-    """What to send. `drop` closes the socket without a response; `delay` waits before sending."""
+    """What to send. `drop` closes the socket without a response; `delay` waits before sending;
+    `retry_after_number` is the number FaultPlan gave the Retry-After in it."""
 
     status: int
     body: bytes = b""
@@ -51,6 +52,7 @@ class Response:
     headers: list[tuple[str, str]] = field(default_factory=list)
     drop: bool = False
     delay: float = 0.0
+    retry_after_number: int | None = None
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()

@@ -233,24 +233,21 @@ class _Handler(BaseHTTPRequestHandler):
             seen, self.arrival.seen = self.arrival.seen, None
         raw_path, _, query_string = self.path.partition("?")
         query = dict(parse_qsl(query_string, keep_blank_values=True))
-        username = ""
         try:
             if raw_path == ADMIN_PREFIX or raw_path.startswith(ADMIN_PREFIX + "/"):
                 response = handle_admin(emu, self.command, raw_path, query, body)
             else:
-                response, username = self._handle_api(raw_path, query, body, seen)
+                response = self._handle_api(raw_path, query, body, seen)
         except Exception:
             emu._note_error(traceback.format_exc())
             response = signalwire_error(500)
         self._send(response)
-        retry_after = response.header("Retry-After")
-        if retry_after is not None and not response.drop:
-            emu._retry_after_sent(username, retry_after, status=response.status, path=raw_path)
+        if response.retry_after_number is not None:
+            emu._retry_after_sent(response.retry_after_number)
 
     def _handle_api(
         self, raw_path: str, query: dict[str, str], body: bytes, seen: int | None
-    ) -> tuple[Response, str]:
-        """The answer, and the user it is for (whom a Retry-After in it binds)."""
+    ) -> Response:
         emu = self.server.emulator
         headers = self._headers()
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()
@@ -261,21 +258,15 @@ class _Handler(BaseHTTPRequestHandler):
             self.command, raw_path, query, headers, body, form, time.monotonic()
         )
         emu._begin(record)
-        credentials = api.parse_basic_auth(record.headers.get("authorization"))
         try:
-            response = self._answer_api(emu, record, credentials, seen)
+            response = self._answer_api(emu, record, seen)
         finally:
             emu._end()
-        return response, credentials[0] if credentials else ""
+        return response
 
-    def _answer_api(
-        self,
-        emu: Emulator,
-        record: RecordedRequest,
-        credentials: tuple[str, str] | None,
-        seen: int | None,
-    ) -> Response:
+    def _answer_api(self, emu: Emulator, record: RecordedRequest, seen: int | None) -> Response:
         match = api.classify(record.method, record.path) if api.is_api_path(record.path) else None
+        credentials = api.parse_basic_auth(record.headers.get("authorization"))
         username = credentials[0] if credentials else ""
         if match is not None and match.kind == "stop":
             emu.faults.check_arrival(username, record.path, seen)
@@ -299,6 +290,11 @@ class _Handler(BaseHTTPRequestHandler):
                     )
         if response.delay > 0:
             time.sleep(response.delay)
+        retry_after = response.header("Retry-After")
+        if retry_after is not None:
+            response.retry_after_number = emu.faults.note_retry_after(
+                username, retry_after, status=response.status, path=record.path
+            )
         emu._finish(record, response, match.kind if match else "unknown")
         return response
 
@@ -358,7 +354,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(response.body)
-        self.wfile.flush()  # sent now: a Retry-After in it counts from here
+        self.wfile.flush()  # sent now: the grace of a Retry-After in it starts here
 
 
 class Emulator:
@@ -600,13 +596,12 @@ class Emulator:
             self._by_route[route] += 1
             self._by_status["dropped" if response.drop else str(response.status)] += 1
 
-    def _retry_after_sent(self, username: str, value: str, *, status: int, path: str) -> None:
-        """An answer with a Retry-After has just been written: it binds IN_FLIGHT_GRACE later."""
-        number = self.faults.note_retry_after(username, value, status=status, path=path)
-        if number is not None:
-            timer = threading.Timer(self.faults.IN_FLIGHT_GRACE, self._retry_after_due, (number,))
-            timer.daemon = True
-            timer.start()
+    def _retry_after_sent(self, number: int) -> None:
+        """The answer with the n-th Retry-After has just been written: it binds IN_FLIGHT_GRACE
+        later."""
+        timer = threading.Timer(self.faults.IN_FLIGHT_GRACE, self._retry_after_due, (number,))
+        timer.daemon = True
+        timer.start()
 
     def _retry_after_due(self, number: int) -> None:
         """Requests the server already has, read or not, crossed the answer: they are placed
