@@ -304,8 +304,9 @@ class FaultPlan:
         self._rate_retry_after: str | None = "1"
         self._stop_count = 0
         # Every answer with a Retry-After gets a number, 1, 2, ... when sent; it is due (binds
-        # requests that arrive from then on) IN_FLIGHT_GRACE later. Each user's are kept with
-        # their deadlines until these pass.
+        # requests that arrive from then on) IN_FLIGHT_GRACE after it was written. Each user's
+        # are kept with their deadlines until these pass. The counts are never reset: open
+        # connections may hold one (see the server's _Arrival).
         self._retry_afters_sent = 0
         self._retry_afters_due = 0
         self._holds: dict[str, list[tuple[int, float]]] = {}
@@ -361,7 +362,8 @@ class FaultPlan:
     @property
     def crossed_in_flight(self) -> int:
         """Stop requests that arrived before a Retry-After sent to the same user had elapsed, but
-        had reached us before that answer left: they crossed it, so no violation."""
+        reached us before that answer was due (IN_FLIGHT_GRACE after it was written): they
+        crossed it, so no violation."""
         with self._lock:
             return self._crossed
 

@@ -77,7 +77,7 @@ class RecordedRequest:
 
 
 class _Arrival:
-    """How many Retry-After answers had been sent when the server first had the bytes of a
+    """How many Retry-After answers were due when the server first had the bytes of a
     connection's next request (None: not yet witnessed). See `FaultPlan.check_arrival`."""
 
     __slots__ = ("seen",)

@@ -372,6 +372,23 @@ def test_stop_by_name_is_outside_the_document_only_by_the_sid_format(
     assert "uuid" in error and "Sid" in error
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/nowhere"),
+        ("POST", f"{API_PREFIX}/Accounts/{DEMO_ACCOUNT_SID}/Calls"),
+        ("DELETE", stop_path(DEMO_STREAM_SID)),
+    ],
+)
+def test_answers_outside_the_documents_operations_use_its_error_model(
+    http: httpx.Client, error_model: OAS31Validator, method: str, path: str
+) -> None:
+    response = http.request(method, path, auth=AUTH)
+    assert response.status_code == 404
+    assert response.headers["content-type"].split(";")[0] == "application/json"
+    error_model.validate(response.json())
+
+
 # --- paging --------------------------------------------------------------------------------------
 
 
