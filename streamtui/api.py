@@ -924,7 +924,12 @@ class SignalWireClient(_ClientBase):
     ) -> _Answer:
         """One request, its body read within the size cap."""
         async with self._http.stream(
-            method, path, data=data, params=params, timeout=httpx.Timeout(seconds)
+            method,
+            path,
+            data=data,
+            params=params,
+            timeout=httpx.Timeout(seconds),
+            extensions={"trace": self._at_the_wire},
         ) as response:
             reader = _reader_for(response)
             if not response.is_stream_consumed:
@@ -932,6 +937,27 @@ class SignalWireClient(_ClientBase):
                     if not reader.feed(chunk):
                         break
             return reader.answer(response)
+
+    async def _at_the_wire(self, event: str, info: Mapping[str, Any]) -> None:
+        """httpcore's trace hook: the gate is checked again just before a request's bytes are
+        written, and a 429 closes it as soon as its head is read. The pool and a new connection
+        take turns of the event loop after the check in `_call`, in which another request's 429
+        may come back; without this, that request would still go out. (The wait is bounded by
+        the `wait_for` around the whole exchange.)"""
+        import asyncio
+
+        if event == "http11.send_request_headers.started":
+            for _ in range(_SETTLE_TURNS):  # let answers already on the wire be read first
+                await asyncio.sleep(0)
+            while (held := self.gate.remaining()) > 0:
+                await _sleep(held)
+        elif event == "http11.receive_response_headers.complete":
+            _, status, _, headers = info["return_value"]
+            if status == 429:
+                value = next((v for k, v in headers if k.lower() == b"retry-after"), b"")
+                pause = parse_retry_after(value.decode("latin-1"))
+                if pause is not None:
+                    self.gate.hold_for(max(pause, self.retry.min_pause))
 
 
 class _Watchdog:

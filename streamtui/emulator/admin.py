@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from streamtui.emulator.data import DEMO_ACCOUNT_SID, STREAM_STATUSES, Stream
+from streamtui.emulator.data import DEMO_ACCOUNT_SID, STREAM_STATUSES, Stream, rfc2822
 from streamtui.emulator.faults import Fault
 from streamtui.emulator.responses import Response, json_response
 
@@ -156,7 +156,8 @@ def _stream_fault(emu: Emulator, item: Any) -> tuple[Stream, Fault | None]:
 
 
 def _stream_json(stream: Stream) -> dict[str, Any]:
-    out = stream.to_json(with_created=True)
+    out = stream.to_json()
+    out["date_created"] = rfc2822(stream.date_created)
     out["url"] = stream.url
     out["fault"] = None if stream.fault is None else stream.fault.to_json()
     return out

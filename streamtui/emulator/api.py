@@ -1,8 +1,11 @@
 """The SignalWire Compatibility-API routes the emulator serves, as pure functions of the request.
 
 Only what streamtui talks to: Update Conference Stream (the stop), Create Conference Stream, List
-and Fetch Conferences. Behaviour follows SignalWire's public docs: Basic auth, form bodies,
-RFC 2822 dates, the two error shapes, Twilio-style paging.
+and Fetch (Retrieve) Conferences. Answers are what SignalWire's published OpenAPI document says,
+field for field (its schemas are sealed) and status for status; tests/conformance checks them
+against it. Basic auth, form bodies, RFC 2822 dates, the two error shapes, paging links to
+`/Conferences`. One deliberate deviation: a stream may be stopped by its name, as the document's
+Create Conference Stream says, although it declares the path's `Sid` a UUID.
 """
 
 from __future__ import annotations
@@ -26,8 +29,16 @@ from streamtui.emulator.responses import (
 )
 
 MAX_NAME_LENGTH = 256
+MAX_FRIENDLY_NAME_LENGTH = 64
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
+# The enumerations of SignalWire's `CreateConferenceStreamRequest`.
+CREATE_CHOICES: dict[str, tuple[str, ...]] = {
+    "Track": ("inbound_track", "outbound_track", "both_tracks"),
+    "StatusCallbackMethod": ("GET", "POST"),
+    "StreamCodec": ("PCMU", "PCMA", "L16", "L16@16000h", "L16@24000h"),
+    "StreamRealTime": ("true", "false"),
+}
 
 
 @dataclass(frozen=True)
@@ -107,7 +118,9 @@ def dispatch(
         return not_found()
     account = store.accessible(project.sid, match.account)
     if account is None:
-        return not_found()
+        # List Conferences documents no 404: there an account these credentials may not use
+        # fails authentication. The other operations document 404.
+        return signalwire_error(401) if match.kind == "list" else not_found()
     if match.kind == "list":
         return list_conferences(store, account.sid, query)
     conference = account.conferences.get(match.conference)
@@ -118,7 +131,7 @@ def dispatch(
     # stop
     limited = plan.count_stop()
     if limited is not None:
-        rendered = render_fault(limited)
+        rendered = render_fault(limited, "stop")
         assert rendered is not None
         return rendered
     if conference is None:
@@ -140,7 +153,7 @@ def stop_stream(store: Store, plan: FaultPlan, stream: Stream, form: Mapping[str
     delay = 0.0
     if stream.fault is not None:
         plan.note_injected()
-        rendered = render_fault(stream.fault)
+        rendered = render_fault(stream.fault, "stop")
         if rendered is not None:
             return rendered
         delay = stream.fault.seconds
@@ -153,24 +166,37 @@ def stop_stream(store: Store, plan: FaultPlan, stream: Stream, form: Mapping[str
 
 
 def create_stream(store: Store, conference: Conference, form: Mapping[str, str]) -> Response:
-    """Create Conference Stream: `Url` required (ws/wss), optional unique `Name`."""
+    """Create Conference Stream: `Url` required (wss only), optional unique `Name`; answers 200
+    with the new stream, which can be stopped by its SID (or name) like any other."""
+    errors = _create_errors(conference, form)
+    if errors:
+        return unprocessable(*errors)
+    name = form.get("Name") or None
+    stream = store.add_stream(conference.account_sid, conference.sid, name=name, url=form["Url"])
+    return json_response(200, stream.to_json())
+
+
+def _create_errors(conference: Conference, form: Mapping[str, str]) -> list[str]:
     url = form.get("Url", "").strip()
     if not url:
-        return unprocessable("Url can't be blank")
-    if not url.lower().startswith(("wss://", "ws://")):
-        return unprocessable("Url must be a ws:// or wss:// URL")
-    name = form.get("Name") or None
+        return ["Url can't be blank"]
+    if not url.lower().startswith("wss://"):
+        # The document: "The only supported protocol is wss. For security reasons ws is NOT
+        # supported."
+        return ["Url must be a wss:// URL (ws:// is not supported)"]
     errors: list[str] = []
+    name = form.get("Name") or None
     if name is not None and len(name) > MAX_NAME_LENGTH:
         errors.append(f"Name is too long (maximum is {MAX_NAME_LENGTH} characters)")
     if name is not None and name in conference.stream_names:
         errors.append("Name has already been taken")
+    for key, choices in CREATE_CHOICES.items():
+        value = form.get(key)
+        if value is not None and value not in choices:
+            errors.append(f"{key} must be one of {', '.join(choices)}")
     if conference.status == "completed":
         errors.append("Conference is not in progress")
-    if errors:
-        return unprocessable(*errors)
-    stream = store.add_stream(conference.account_sid, conference.sid, name=name, url=url)
-    return json_response(201, stream.to_json(with_created=True))
+    return errors
 
 
 _DATE_FILTERS = (
@@ -184,7 +210,8 @@ _DATE_FILTERS = (
 
 
 def list_conferences(store: Store, account_sid: str, query: Mapping[str, str]) -> Response:
-    """List Conferences, newest first, with Twilio-style paging URIs clients can follow."""
+    """List Conferences, newest first: exactly the fields of SignalWire's sealed
+    `ConferenceListResponse`, paging links to the document's `/Conferences` path."""
     filters: list[tuple[str, str]] = []
     status = query.get("Status")
     if status is not None:
@@ -195,6 +222,10 @@ def list_conferences(store: Store, account_sid: str, query: Mapping[str, str]) -
         filters.append(("Status", status))
     friendly_name = query.get("FriendlyName")
     if friendly_name is not None:
+        if len(friendly_name) > MAX_FRIENDLY_NAME_LENGTH:
+            return signalwire_error(
+                400, message=f"FriendlyName is longer than {MAX_FRIENDLY_NAME_LENGTH} characters"
+            )
         filters.append(("FriendlyName", friendly_name))
     dates: list[tuple[str, date]] = []
     for key in _DATE_FILTERS:
@@ -224,7 +255,7 @@ def list_conferences(store: Store, account_sid: str, query: Mapping[str, str]) -
     start = page * page_size
     items = conferences[start : start + page_size]
 
-    base = f"{API_PREFIX}/Accounts/{account_sid}/Conferences.json"
+    base = f"{API_PREFIX}/Accounts/{account_sid}/Conferences"
 
     def page_uri(number: int) -> str:
         return f"{base}?{urlencode([*filters, ('PageSize', page_size), ('Page', number)])}"
@@ -239,8 +270,6 @@ def list_conferences(store: Store, account_sid: str, query: Mapping[str, str]) -
             "previous_page_uri": page_uri(page - 1) if page > 0 else None,
             "page": page,
             "page_size": page_size,
-            "start": start,
-            "end": start + max(len(items) - 1, 0),
         },
     )
 

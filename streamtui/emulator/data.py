@@ -168,24 +168,18 @@ class Stream:
             f"/Streams/{self.sid}.json"
         )
 
-    def to_json(self, *, with_created: bool = False) -> dict[str, Any]:
-        """The fields of the Update Conference Stream response (Create adds `date_created`)."""
-        body: dict[str, Any] = {
+    def to_json(self) -> dict[str, Any]:
+        """Exactly the seven fields of SignalWire's `ConferenceStreamResponse` (a sealed schema):
+        what both Update and Create Conference Stream answer."""
+        return {
             "account_sid": self.account_sid,
             "conference_sid": self.conference_sid,
+            "date_updated": rfc2822(self.date_updated),
+            "name": self.name,
+            "sid": self.sid,
+            "status": self.status,
+            "uri": self.uri,
         }
-        if with_created:
-            body["date_created"] = rfc2822(self.date_created)
-        body.update(
-            {
-                "date_updated": rfc2822(self.date_updated),
-                "name": self.name,
-                "sid": self.sid,
-                "status": self.status,
-                "uri": self.uri,
-            }
-        )
-        return body
 
 
 @dataclass(eq=False)

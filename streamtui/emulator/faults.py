@@ -303,8 +303,13 @@ class FaultPlan:
         self._rate_every = 0
         self._rate_retry_after: str | None = "1"
         self._stop_count = 0
-        self._not_before: dict[str, float] = {}
-        self._sent_at: dict[str, float] = {}
+        # Every answer with a Retry-After gets a number, 1, 2, ... when sent; it is due (binds
+        # requests that arrive from then on) IN_FLIGHT_GRACE after it was written. Each user's
+        # are kept with their deadlines until these pass. The counts are never reset: open
+        # connections may hold one (see the server's _Arrival).
+        self._retry_afters_sent = 0
+        self._retry_afters_due = 0
+        self._holds: dict[str, list[tuple[int, float]]] = {}
         self._path_not_before: dict[tuple[str, str], float] = {}
         self._violations = 0
         self._crossed = 0
@@ -356,10 +361,23 @@ class FaultPlan:
 
     @property
     def crossed_in_flight(self) -> int:
-        """Stop requests that reached us within IN_FLIGHT_GRACE of a 429 sent to the same user,
-        for another stream: already on their way, so not counted as violations."""
+        """Stop requests that arrived before a Retry-After sent to the same user had elapsed, but
+        reached us before that answer was due (IN_FLIGHT_GRACE after it was written): they
+        crossed it, so no violation."""
         with self._lock:
             return self._crossed
+
+    @property
+    def retry_afters_due(self) -> int:
+        """How many answers with a Retry-After are due: a request that reached the server when
+        n were due must obey those n, and no later one (see `check_arrival`)."""
+        with self._lock:
+            return self._retry_afters_due
+
+    def make_due(self, number: int) -> None:
+        """The n-th answer with a Retry-After has been out for IN_FLIGHT_GRACE: it binds."""
+        with self._lock:
+            self._retry_afters_due = max(self._retry_afters_due, number)
 
     @property
     def rate_limited_sent(self) -> int:
@@ -380,8 +398,7 @@ class FaultPlan:
             self._rate_every = 0
             self._rate_retry_after = "1"
             self._stop_count = 0
-            self._not_before.clear()
-            self._sent_at.clear()
+            self._holds.clear()
             self._path_not_before.clear()
             self._violations = 0
             self._crossed = 0
@@ -425,44 +442,51 @@ class FaultPlan:
         with self._lock:
             self._injected += 1
 
-    # A client cannot obey a 429 it has not read yet: a request for another stream that reaches
-    # us this soon after the 429 left was sent before the client could have read it.
+    # A client cannot obey an answer it has not read yet, and reading it takes its event loop a
+    # few turns: a request that reaches us this soon after the answer left crossed it.
     IN_FLIGHT_GRACE = 0.025
 
-    def check_arrival(self, username: str, path: str = "") -> bool:
+    def check_arrival(self, username: str, path: str = "", seen: int | None = None) -> bool:
         """Record a stop request's arrival; True (and counted) if it ignored a Retry-After.
 
-        Two rules: the request that was answered 429 (same path) must never come back early;
-        any other request of the same user must not arrive early either, unless it crossed the
-        429 on the wire (within IN_FLIGHT_GRACE of it being sent), which is counted apart.
+        `seen` is how many Retry-After answers were due when the server first had this
+        request's bytes (None: now), however late a busy thread gets to read them. A request
+        must obey every answer due when it arrived, for any stream of its user; one that
+        arrived earlier crossed it (counted apart). The request that was answered must never
+        come back early.
         """
         now = self._monotonic()
         with self._lock:
+            due = self._retry_afters_due if seen is None else seen
             path_not_before = self._path_not_before.get((username, path))
-            if path_not_before is not None and now < path_not_before:
+            holds = self._holds.get(username, [])
+            ignored = any(number <= due and now < until for number, until in holds)
+            if ignored or (path_not_before is not None and now < path_not_before):
                 self._violations += 1
                 return True
-            not_before = self._not_before.get(username)
-            if not_before is not None and now < not_before:
-                if now - self._sent_at.get(username, 0.0) <= self.IN_FLIGHT_GRACE:
-                    self._crossed += 1
-                    return False
-                self._violations += 1
-                return True
+            if any(now < until for _, until in holds):
+                self._crossed += 1
             return False
 
-    def note_retry_after(self, username: str, value: str, *, status: int, path: str = "") -> None:
-        """Remember when this user may next send a request, from a Retry-After we are sending."""
+    def note_retry_after(
+        self, username: str, value: str, *, status: int, path: str = ""
+    ) -> int | None:
+        """Number an answer with a Retry-After as it is sent, and remember until when its user
+        (and the request answered) must wait. Returns its number (None if unreadable): the server
+        calls `make_due` with it IN_FLIGHT_GRACE after the answer was written."""
         delay = retry_after_delay(value, self._wall_clock)
         if delay is None:
-            return
+            return None
         if _seconds(value) is None:
             delay = max(0.0, delay - self.HTTP_DATE_TOLERANCE)
-        deadline = self._monotonic() + delay
+        now = self._monotonic()
+        deadline = now + delay
         with self._lock:
             if status == 429:
                 self._rate_limited_sent += 1
-            self._not_before[username] = max(deadline, self._not_before.get(username, 0.0))
-            self._sent_at[username] = self._monotonic()
+            self._retry_afters_sent += 1
+            holds = [(n, until) for n, until in self._holds.get(username, []) if until > now]
+            self._holds[username] = [*holds, (self._retry_afters_sent, deadline)]
             key = (username, path)
             self._path_not_before[key] = max(deadline, self._path_not_before.get(key, 0.0))
+            return self._retry_afters_sent

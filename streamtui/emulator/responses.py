@@ -43,7 +43,8 @@ TRUNCATED_JSON = b'{"account_sid": "5f1c2a9e-7b3d-4e8a-9c61-0d2f4b8a7e13", "conf
 
 @dataclass
 class Response:
-    """What to send. `drop` closes the socket without a response; `delay` waits before sending."""
+    """What to send. `drop` closes the socket without a response; `delay` waits before sending;
+    `retry_after_number` is the number FaultPlan gave the Retry-After in it."""
 
     status: int
     body: bytes = b""
@@ -51,6 +52,7 @@ class Response:
     headers: list[tuple[str, str]] = field(default_factory=list)
     drop: bool = False
     delay: float = 0.0
+    retry_after_number: int | None = None
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()
@@ -88,6 +90,11 @@ def signalwire_error(
     return json_response(status, body, extra)
 
 
+# SignalWire's document gives the streams' operations a 422 of their own shape
+# (`CompatibilityErrorStringArrayResponse`); every other operation's 422 is the usual error model.
+STRING_ARRAY_422_ROUTES = frozenset({"stop", "create"})
+
+
 def unprocessable(*messages: str) -> Response:
     """The streams endpoint's 422: `{"errors": ["<message>", ...]}`."""
     return json_response(422, {"errors": list(messages)})
@@ -97,8 +104,9 @@ def not_found() -> Response:
     return signalwire_error(404)
 
 
-def render_fault(fault: Fault) -> Response | None:
-    """The response a fault produces; None for a pure delay (answer normally afterwards)."""
+def render_fault(fault: Fault, route: str) -> Response | None:
+    """The response a fault produces on `route` (stop, create, list, fetch or unknown); None for
+    a pure delay (answer normally afterwards)."""
     if fault.kind == "delay":
         return None
     if fault.kind == "drop_connection":
@@ -115,7 +123,7 @@ def render_fault(fault: Fault) -> Response | None:
         headers.append(("Retry-After", retry_after))
     if fault.kind == "rate_limited":
         return signalwire_error(429, headers=headers)
-    if fault.http_status == 422:
+    if fault.http_status == 422 and route in STRING_ARRAY_422_ROUTES:
         return Response(
             422, encode_json({"errors": [fault.message or "Unprocessable"]}), headers=headers
         )

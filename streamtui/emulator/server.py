@@ -7,6 +7,8 @@ clients' keep-alive pools behave as against the real service. Quiet: nothing is 
 from __future__ import annotations
 
 import contextlib
+import io
+import selectors
 import socket
 import sys
 import threading
@@ -17,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qsl
 
 from streamtui.emulator import api
@@ -36,6 +38,9 @@ from streamtui.emulator.data import (
 )
 from streamtui.emulator.faults import FaultPlan
 from streamtui.emulator.responses import Response, not_found, render_fault, signalwire_error
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 MAX_BODY = 1 << 20  # 1 MiB: plenty for a form post, and bounds a broken client
 
@@ -71,6 +76,57 @@ class RecordedRequest:
         }
 
 
+class _Arrival:
+    """How many Retry-After answers were due when the server first had the bytes of a
+    connection's next request (None: not yet witnessed). See `FaultPlan.check_arrival`."""
+
+    __slots__ = ("seen",)
+
+    def __init__(self) -> None:
+        self.seen: int | None = None
+
+
+class _WitnessedReader(io.RawIOBase):
+    """A connection's reading side that notes, under the emulator's lock, when a request's bytes
+    leave the kernel. With `Emulator._retry_after_due`, which looks for bytes still waiting in
+    the kernel, every request's arrival is placed before or after each Retry-After answer
+    became due, however late a busy handler thread reads it."""
+
+    def __init__(self, raw: io.RawIOBase, sock: socket.socket, arrival: _Arrival, emu: Emulator):
+        super().__init__()
+        self._raw = raw
+        self._sock = sock
+        self._arrival = arrival
+        self._emu = emu
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int | None:
+        self._sock.recv(1, socket.MSG_PEEK)  # wait for bytes (or the end) without taking them
+        with self._emu._lock:
+            if self._arrival.seen is None:
+                self._arrival.seen = self._emu.faults.retry_afters_due
+            return self._raw.readinto(buffer)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def _with_bytes_waiting(sockets: list[socket.socket]) -> set[socket.socket]:
+    """The sockets that have unread bytes (or their end) in the kernel right now."""
+    with selectors.DefaultSelector() as selector:
+        registered = 0
+        for sock in sockets:
+            with contextlib.suppress(ValueError, OSError, KeyError):  # closed meanwhile
+                selector.register(sock, selectors.EVENT_READ)
+                registered += 1
+        if not registered:
+            return set()
+        return {key.fileobj for key, _ in selector.select(timeout=0)}  # type: ignore[misc]
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -81,9 +137,16 @@ class _Server(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], emulator: Emulator) -> None:
         self.emulator = emulator
-        self.open_sockets: set[socket.socket] = set()
+        self.open_sockets: dict[socket.socket, _Arrival] = {}
         self.sockets_lock = threading.Lock()
         super().__init__(address, _Handler)
+
+    def arrivals_waiting(self) -> list[_Arrival]:
+        """The connections whose next request is in the kernel, not yet read by its thread."""
+        with self.sockets_lock:
+            unseen = [(sock, arr) for sock, arr in self.open_sockets.items() if arr.seen is None]
+        waiting = _with_bytes_waiting([sock for sock, _ in unseen])
+        return [arrival for sock, arrival in unseen if sock in waiting]
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Clients hanging up are normal; anything else is kept for tests, never printed."""
@@ -105,21 +168,26 @@ class _Handler(BaseHTTPRequestHandler):
     # Headers and body leave in one write, and without Nagle's delay: otherwise every keep-alive
     # response waits ~40 ms for a delayed ACK, which would swamp latency measurements.
     wbufsize = 64 * 1024
+    rbufsize = 0  # the raw socket: setup() buffers it behind a _WitnessedReader
     server: _Server
 
     def setup(self) -> None:
         super().setup()
         with contextlib.suppress(OSError):
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.arrival = _Arrival()
+        raw = cast(io.RawIOBase, self.rfile)  # with rbufsize 0, the socket's raw reader
+        witnessed = _WitnessedReader(raw, self.connection, self.arrival, self.server.emulator)
+        self.rfile = io.BufferedReader(witnessed)
         with self.server.sockets_lock:
-            self.server.open_sockets.add(self.connection)
+            self.server.open_sockets[self.connection] = self.arrival
 
     def finish(self) -> None:
         try:
             super().finish()
         finally:
             with self.server.sockets_lock:
-                self.server.open_sockets.discard(self.connection)
+                self.server.open_sockets.pop(self.connection, None)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Never print request lines: the emulator runs under test runners and next to a TUI."""
@@ -161,19 +229,25 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._send(signalwire_error(400, message=str(exc)))
             return
+        with emu._lock:
+            seen, self.arrival.seen = self.arrival.seen, None
         raw_path, _, query_string = self.path.partition("?")
         query = dict(parse_qsl(query_string, keep_blank_values=True))
         try:
             if raw_path == ADMIN_PREFIX or raw_path.startswith(ADMIN_PREFIX + "/"):
                 response = handle_admin(emu, self.command, raw_path, query, body)
             else:
-                response = self._handle_api(raw_path, query, body)
+                response = self._handle_api(raw_path, query, body, seen)
         except Exception:
             emu._note_error(traceback.format_exc())
             response = signalwire_error(500)
         self._send(response)
+        if response.retry_after_number is not None:
+            emu._retry_after_sent(response.retry_after_number)
 
-    def _handle_api(self, raw_path: str, query: dict[str, str], body: bytes) -> Response:
+    def _handle_api(
+        self, raw_path: str, query: dict[str, str], body: bytes, seen: int | None
+    ) -> Response:
         emu = self.server.emulator
         headers = self._headers()
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()
@@ -185,17 +259,17 @@ class _Handler(BaseHTTPRequestHandler):
         )
         emu._begin(record)
         try:
-            response = self._answer_api(emu, record)
+            response = self._answer_api(emu, record, seen)
         finally:
             emu._end()
         return response
 
-    def _answer_api(self, emu: Emulator, record: RecordedRequest) -> Response:
+    def _answer_api(self, emu: Emulator, record: RecordedRequest, seen: int | None) -> Response:
         match = api.classify(record.method, record.path) if api.is_api_path(record.path) else None
         credentials = api.parse_basic_auth(record.headers.get("authorization"))
         username = credentials[0] if credentials else ""
         if match is not None and match.kind == "stop":
-            emu.faults.check_arrival(username, record.path)
+            emu.faults.check_arrival(username, record.path, seen)
         latency = emu.faults.latency
         if latency > 0:
             time.sleep(latency)
@@ -203,7 +277,7 @@ class _Handler(BaseHTTPRequestHandler):
         if match is not None:
             fault = emu.faults.take(match.kind)
             if fault is not None:
-                response = render_fault(fault)
+                response = render_fault(fault, match.kind)
                 if response is None:
                     time.sleep(fault.seconds)
         if response is None:
@@ -218,7 +292,7 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(response.delay)
         retry_after = response.header("Retry-After")
         if retry_after is not None:
-            emu.faults.note_retry_after(
+            response.retry_after_number = emu.faults.note_retry_after(
                 username, retry_after, status=response.status, path=record.path
             )
         emu._finish(record, response, match.kind if match else "unknown")
@@ -280,6 +354,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(response.body)
+        self.wfile.flush()  # sent now: the grace of a Retry-After in it starts here
 
 
 class Emulator:
@@ -520,6 +595,23 @@ class Emulator:
             record.response_status = None if response.drop else response.status
             self._by_route[route] += 1
             self._by_status["dropped" if response.drop else str(response.status)] += 1
+
+    def _retry_after_sent(self, number: int) -> None:
+        """The answer with the n-th Retry-After has just been written: it binds IN_FLIGHT_GRACE
+        later."""
+        timer = threading.Timer(self.faults.IN_FLIGHT_GRACE, self._retry_after_due, (number,))
+        timer.daemon = True
+        timer.start()
+
+    def _retry_after_due(self, number: int) -> None:
+        """Requests the server already has, read or not, crossed the answer: they are placed
+        before it. (A late timer only widens the grace.)"""
+        with self._lock:
+            server = self._server
+            if server is not None:
+                for arrival in server.arrivals_waiting():
+                    arrival.seen = self.faults.retry_afters_due
+            self.faults.make_due(number)
 
     def _note_error(self, text: str) -> None:
         with self._lock:

@@ -433,8 +433,8 @@ def test_rate_limited_batch_honours_retry_after(env: dict[str, str], emulator: E
     created = emulator.add_streams(DEMO_ACCOUNT_SID, DEMO_CONFERENCE_SID, 50)
     emulator.faults.rate_limit_every(5, retry_after="0.5")
 
-    # The default concurrency (4). Above 5, the emulator's listen backlog (5) drops some of the
-    # first connections' SYNs; they arrive a second late, which it counts as violations.
+    # The default concurrency (4). Every stop after a 429 must wait for its Retry-After, for all
+    # streams alike; only requests already on their way when it came back may cross it.
     result = run(
         [*stop_args(), "--streams-from", "-", "--json"],
         env,

@@ -9,6 +9,7 @@ import json
 import os
 import select
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -19,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
 import pytest
@@ -46,11 +47,21 @@ from streamtui.emulator import (
     Emulator,
     Fault,
     command,
+    server,
 )
 
 AUTH = (DEMO_PROJECT_ID, DEMO_API_TOKEN)
 REPO = Path(__file__).resolve().parents[2]
 STOP_FIELDS = {"account_sid", "conference_sid", "date_updated", "name", "sid", "status", "uri"}
+LIST_FIELDS = {
+    "uri",
+    "first_page_uri",
+    "next_page_uri",
+    "previous_page_uri",
+    "page",
+    "page_size",
+    "conferences",
+}
 MORE_INFO = "https://developer.signalwire.com/compatibility-api/reference/error-codes"
 
 
@@ -64,7 +75,16 @@ def stream_path(
 
 
 def conferences_path(account: str = DEMO_ACCOUNT_SID) -> str:
+    """With `.json`, as older clients send it; the emulator takes both forms."""
     return f"{API_PREFIX}/Accounts/{account}/Conferences.json"
+
+
+def spec_conferences_path(account: str = DEMO_ACCOUNT_SID) -> str:
+    return f"{API_PREFIX}/Accounts/{account}/Conferences"
+
+
+def create_path(conference: str = DEMO_CONFERENCE_SID) -> str:
+    return f"{API_PREFIX}/Accounts/{DEMO_ACCOUNT_SID}/Conferences/{conference}/Streams"
 
 
 STOP = {"Status": "stopped"}
@@ -357,9 +377,13 @@ def test_list_conferences_pages_follow_next_page_uri(client: httpx.Client) -> No
         response = client.get(url)
         assert response.status_code == 200
         body = response.json()
+        assert set(body) == LIST_FIELDS  # SignalWire's schema is sealed: nothing else
         assert body["page"] == pages
         assert body["page_size"] == 2
         assert body["first_page_uri"].endswith("PageSize=2&Page=0")
+        for key in ("uri", "first_page_uri", "next_page_uri", "previous_page_uri"):
+            if body[key] is not None:  # the document's path, never `/Conferences.json`
+                assert urlsplit(body[key]).path == spec_conferences_path(), body[key]
         assert (body["previous_page_uri"] is None) == (pages == 0)
         for conference in body["conferences"]:
             assert {"sid", "friendly_name", "status", "date_created", "date_updated"} <= set(
@@ -413,8 +437,18 @@ def test_list_conferences_page_size_out_of_range_is_400(
 def test_list_conferences_needs_auth_and_own_account(emulator: Emulator) -> None:
     with httpx.Client(base_url=emulator.base_url) as http:
         assert_signalwire_error(http.get(conferences_path()), 401, 20003)
+    # SignalWire's document lists no 404 for List Conferences: an account these credentials may
+    # not use is refused as an authentication failure.
+    other = emulator.add_account(str(uuid.uuid4()), "other-token")
     with httpx.Client(base_url=emulator.base_url, auth=AUTH) as http:
-        assert_signalwire_error(http.get(conferences_path(str(uuid.uuid4()))), 404, 20404)
+        assert_signalwire_error(http.get(conferences_path(str(uuid.uuid4()))), 401, 20003)
+        assert_signalwire_error(http.get(spec_conferences_path(other.sid)), 401, 20003)
+
+
+def test_list_conferences_friendly_name_longer_than_64_is_400(client: httpx.Client) -> None:
+    response = client.get(spec_conferences_path(), params={"FriendlyName": "x" * 65})
+    body = assert_signalwire_error(response, 400, 10000)
+    assert "FriendlyName" in str(body["message"])
 
 
 def test_fetch_conference(client: httpx.Client) -> None:
@@ -429,24 +463,23 @@ def test_fetch_conference(client: httpx.Client) -> None:
 
 
 def test_create_stream_then_stop_it_by_name(emulator: Emulator, client: httpx.Client) -> None:
-    create_path = (
-        f"{API_PREFIX}/Accounts/{DEMO_ACCOUNT_SID}/Conferences/{DEMO_CONFERENCE_SID}/Streams"
+    response = client.post(
+        create_path(), data={"Url": "wss://example.com/feed", "Name": "new feed"}
     )
-    response = client.post(create_path, data={"Url": "wss://example.com/feed", "Name": "new feed"})
 
-    assert response.status_code == 201
+    assert response.status_code == 200  # SignalWire's document: 200, not 201
     body = response.json()
-    assert set(body) == STOP_FIELDS | {"date_created"}
+    assert set(body) == STOP_FIELDS  # exactly ConferenceStreamResponse: no date_created
     assert body["status"] == "in-progress"
     assert body["name"] == "new feed"
     uuid.UUID(body["sid"])
-    parsedate_to_datetime(body["date_created"])
+    parsedate_to_datetime(body["date_updated"])
 
-    duplicate = client.post(create_path, data={"Url": "wss://example.com/x", "Name": "new feed"})
+    duplicate = client.post(create_path(), data={"Url": "wss://example.com/x", "Name": "new feed"})
     assert duplicate.status_code == 422
     assert duplicate.json() == {"errors": ["Name has already been taken"]}
 
-    missing_url = client.post(create_path + ".json", data={"Name": "other"})
+    missing_url = client.post(create_path() + ".json", data={"Name": "other"})
     assert missing_url.status_code == 422
     assert isinstance(missing_url.json()["errors"][0], str)
 
@@ -454,9 +487,57 @@ def test_create_stream_then_stop_it_by_name(emulator: Emulator, client: httpx.Cl
     assert stop.json()["sid"] == body["sid"]
     assert stop.json()["status"] == "stopped"
 
-    unnamed = client.post(create_path, data={"Url": "wss://example.com/feed"})
-    assert unnamed.status_code == 201
+    unnamed = client.post(create_path(), data={"Url": "wss://example.com/feed"})
+    assert unnamed.status_code == 200
     assert unnamed.json()["name"] is None
+
+
+def test_a_stream_created_after_a_wrong_stop_can_be_stopped_by_its_new_sid(
+    emulator: Emulator, client: httpx.Client
+) -> None:
+    """Undoing a wrong stop: re-create the stream where it was, and it can be stopped again."""
+    wrong = client.post(stream_path(DEMO_STREAM_SID), data=STOP).json()
+    old = emulator.get_stream(DEMO_ACCOUNT_SID, DEMO_CONFERENCE_SID, DEMO_STREAM_SID)
+
+    created = client.post(create_path(), data={"Url": old.url, "Track": "both_tracks"})
+
+    assert created.status_code == 200
+    again = created.json()
+    assert set(again) == STOP_FIELDS
+    assert again["sid"] != wrong["sid"]
+    assert (again["status"], again["conference_sid"]) == ("in-progress", DEMO_CONFERENCE_SID)
+    assert again["uri"].endswith(f"/Streams/{again['sid']}.json")
+    new = emulator.get_stream(DEMO_ACCOUNT_SID, DEMO_CONFERENCE_SID, again["sid"])
+    assert (new.url, new.status) == (old.url, "in-progress")
+
+    stopped = client.post(stream_path(again["sid"]), data=STOP)
+
+    assert stopped.status_code == 200
+    assert stopped.json()["sid"] == again["sid"]
+    assert stopped.json()["status"] == "stopped"
+    assert new.status == "stopped"
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"Url": "ws://example.com/feed"}, "Url must be a wss:// URL"),
+        ({"Url": "https://example.com/feed"}, "Url must be a wss:// URL"),
+        ({"Url": "wss://example.com/f", "Track": "sideways"}, "Track must be one of"),
+        ({"Url": "wss://example.com/f", "StatusCallbackMethod": "PUT"}, "StatusCallbackMethod"),
+        ({"Url": "wss://example.com/f", "StreamCodec": "MP3"}, "StreamCodec must be one of"),
+        ({"Url": "wss://example.com/f", "StreamRealTime": "maybe"}, "StreamRealTime"),
+    ],
+)
+def test_create_stream_refuses_what_the_document_does_not_allow(
+    emulator: Emulator, client: httpx.Client, form: dict[str, str], message: str
+) -> None:
+    before = len(emulator.get_conference(DEMO_ACCOUNT_SID, DEMO_CONFERENCE_SID).streams)
+    response = client.post(create_path(), data=form)
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error.startswith(message)
+    assert len(emulator.get_conference(DEMO_ACCOUNT_SID, DEMO_CONFERENCE_SID).streams) == before
 
 
 def test_create_stream_in_completed_conference_is_422(client: httpx.Client) -> None:
@@ -495,6 +576,17 @@ def test_fault_429_with_retry_after_seconds_and_http_date(
     when = parsedate_to_datetime(dated.headers["retry-after"])
     assert timedelta(seconds=2) < when - datetime.now(UTC) <= timedelta(seconds=4)
     assert emulator.stats()["rate_limited_sent"] == 2
+
+
+def test_fault_422_has_the_shape_the_document_gives_each_operation(
+    emulator: Emulator, client: httpx.Client
+) -> None:
+    emulator.faults.queue(Fault.status(422), Fault.status(422))
+    stop = client.post(stream_path(DEMO_STREAM_SID), data=STOP)
+    assert stop.status_code == 422
+    assert set(stop.json()) == {"errors"}  # the streams' string-array shape
+    listed = client.get(spec_conferences_path())
+    assert_signalwire_error(listed, 422, 20422)  # List Conferences: the usual error model
 
 
 def test_fault_html_502(emulator: Emulator, client: httpx.Client) -> None:
@@ -612,6 +704,70 @@ def test_retry_after_violations_are_counted_per_user(
     assert client.post(stream_path(DEMO_STREAM_SID), data=STOP).status_code == 200
     assert emulator.retry_after_violations == 1
     assert emulator.stats()["retry_after_violations"] == 1
+
+
+def raw_stop(stream: str) -> bytes:
+    auth = httpx.BasicAuth(*AUTH)._auth_header
+    body = b"Status=stopped"
+    head = (
+        f"POST {stream_path(stream)} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: {auth}\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+def test_a_request_sent_before_the_429_left_is_no_violation_however_late_it_is_read(
+    emulator: Emulator, client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a busy machine the thread that reads a request may run long after its bytes arrived:
+    a request already sent when the 429 left could not have obeyed it."""
+    other = emulator.add_stream(DEMO_ACCOUNT_SID, DEMO_CONFERENCE_SID)
+    reading = threading.Event()
+    release = threading.Event()
+    late_port: list[int] = []
+    handle_one_request = server._Handler.handle_one_request
+
+    def read_late(handler: server._Handler) -> None:
+        if handler.client_address[1] in late_port and not release.is_set():
+            reading.set()
+            release.wait(10)  # this thread is descheduled: the request waits in its socket
+        handle_one_request(handler)
+
+    monkeypatch.setattr(server._Handler, "handle_one_request", read_late)
+    emulator.faults.queue(Fault.rate_limited("5"))
+    with socket.socket() as early:
+        early.settimeout(10)
+        early.bind(("127.0.0.1", 0))
+        late_port.append(early.getsockname()[1])
+        early.connect(("127.0.0.1", emulator.port))
+        assert reading.wait(10), "the emulator never took the connection"
+        early.sendall(raw_stop(other.sid))  # sent: its bytes are on the server's side now
+
+        limited = client.post(stream_path(DEMO_STREAM_SID), data=STOP)
+        assert limited.status_code == 429
+        time.sleep(0.1)  # long after the 429 left, the thread gets to it
+        release.set()
+        answer = early.recv(4096)
+
+    assert answer.startswith(b"HTTP/1.1 200 ")
+    assert emulator.retry_after_violations == 0
+    assert emulator.faults.crossed_in_flight == 1
+
+
+def test_another_stream_sent_after_the_429_arrived_is_a_violation(
+    emulator: Emulator, client: httpx.Client
+) -> None:
+    other = emulator.add_stream(DEMO_ACCOUNT_SID, DEMO_CONFERENCE_SID)
+    emulator.faults.queue(Fault.rate_limited("5"))
+    assert client.post(stream_path(DEMO_STREAM_SID), data=STOP).status_code == 429
+    time.sleep(0.3)  # read, and plainly after: the gate of a client holds every stream
+
+    with httpx.Client(base_url=client.base_url, auth=AUTH) as second_connection:
+        assert second_connection.post(stream_path(other.sid), data=STOP).status_code == 200
+
+    assert emulator.retry_after_violations == 1
+    assert emulator.faults.crossed_in_flight == 0
 
 
 def test_well_behaved_client_has_no_violations(emulator: Emulator, client: httpx.Client) -> None:
