@@ -26,6 +26,7 @@ from streamtui.tui.screens.batch import BatchScreen
 from streamtui.tui.screens.main import MainScreen, Prefill
 from streamtui.tui.widgets.panels import ErrorPanel, FieldList
 from tests.support.hostile import Conn, HostileServer, Request, response
+from tests.support.memory_keyring import MemoryKeyring
 from tests.tui.conftest import (
     SIZE,
     AppFactory,
@@ -186,7 +187,9 @@ async def test_an_unexpected_error_in_f8_lands_in_its_message_line(
         yield []
 
     monkeypatch.setattr(SignalWireClient, "conference_pages", broken_pages)
-    app = make_app(session=make_session(demo=False))
+    session = make_session(demo=False)
+    session.store = MemoryKeyring()  # type: ignore[assignment]
+    app = make_app(session=session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("f8")

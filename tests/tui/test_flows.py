@@ -280,7 +280,7 @@ async def test_escape_cancels_the_stop_in_flight(
         assert "Cancelled." in screen_text(app)
         assert len(app.screen_stack) == 1
     [record] = session.history.read()
-    assert record["outcome"] == "cancelled"
+    assert record["outcome"] == "interrupted"  # sent, then cut short: it may have taken effect
     assert len(emu.requests) == 1
 
 

@@ -21,6 +21,7 @@ from streamtui.tui.screens.credentials import CredentialsScreen
 from streamtui.tui.screens.main import MainScreen, Prefill
 from streamtui.tui.widgets.panels import FieldList, ProgressPanel
 from tests.support.hostile import Conn, HostileServer, Request, response
+from tests.support.memory_keyring import MemoryKeyring
 from tests.tui.conftest import (
     SIZE,
     AppFactory,
@@ -221,6 +222,7 @@ async def test_f8_login_message_masks_an_echoed_token(
 ) -> None:
     with HostileServer(unauthorised) as server:
         session = make_session(base_url=server.base_url, demo=False)
+        session.store = MemoryKeyring()  # type: ignore[assignment]
         app = make_app(session=session)
         async with app.run_test(size=SIZE, notifications=True) as pilot:
             await settle(pilot)

@@ -114,7 +114,7 @@ async def test_f5_needs_a_valid_conference(make_app: AppFactory, emu: Emulator) 
 def batch_states(app: object) -> dict[str, str]:
     batch = app.screen.current_batch  # type: ignore[attr-defined]
     assert batch is not None
-    return {item.target.stream.value: item.state for item in batch.items}
+    return {item.target.stream.value: item.state for item in batch.reports}
 
 
 async def test_f5_batch_of_saved_and_pasted_streams(
@@ -157,7 +157,7 @@ async def test_f5_batch_of_saved_and_pasted_streams(
             "ai-summary": STOPPED,
             "no-such-feed": FAILED,
         }
-        items = {i.target.stream.value: i for i in app.screen.current_batch.items}  # type: ignore[attr-defined]
+        items = {i.target.stream.value: i for i in app.screen.current_batch.reports}  # type: ignore[attr-defined]
         assert isinstance(items[DEMO_FLAKY_STREAM_SID].error, ServerError)
         assert items[DEMO_FLAKY_STREAM_SID].error.status == 503  # type: ignore[union-attr]
         assert isinstance(items["no-such-feed"].error, NotFoundError)
@@ -206,7 +206,7 @@ async def test_f5_batch_of_saved_and_pasted_streams(
         == "stopped"
     )
     outcomes = sorted(r["outcome"] for r in session.history.read())
-    assert outcomes == ["NotFoundError", "ServerError", "stopped", "stopped"]
+    assert outcomes == ["failed", "failed", "stopped", "stopped"]
 
 
 async def test_f5_batch_confirmation_n_sends_nothing(make_app: AppFactory, emu: Emulator) -> None:

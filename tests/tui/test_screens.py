@@ -118,10 +118,10 @@ async def test_f7_history_lists_the_attempts_made(
         table = app.screen.query_one(DataTable)
         assert table.row_count == 3
         outcomes = [str(table.get_row_at(i)[1]) for i in range(3)]
-        assert outcomes == ["cancelled", "NotFoundError", "stopped"]  # most recent first
+        assert outcomes == ["interrupted", "failed", "stopped"]  # most recent first
         text = screen_text(app)
         assert "3 record(s)" in text
-        for shown in ("cancelled", "NotFoundError", "stopped", "no-such-feed", "Transcriber feed"):
+        for shown in ("interrupted", "failed", "stopped", "no-such-feed", "Transcriber feed"):
             assert shown in text
         not_found = [str(value) for value in table.get_row_at(1)]
         assert not_found[2:4] == ["404", "20404"]

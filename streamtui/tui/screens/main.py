@@ -396,7 +396,7 @@ class MainScreen(Screen[None]):
     def _show_cut_short(self, report: StopReport) -> None:
         if report.sending:
             text = (
-                "The request had been sent: the stream may be stopped. Stopping again is "
+                "The request had been sent: the stream may be stopped; stopping again is "
                 "harmless. Recorded as interrupted."
             )
         else:
