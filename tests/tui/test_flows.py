@@ -510,7 +510,7 @@ async def test_markup_typed_by_the_user_stays_literal(make_app: AppFactory, emu:
         await pilot.pause()
         await paste(pilot, "[blink]label[/blink]")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)  # the save runs in a worker
         assert app.main.field("stream").note == "“[blink]label[/blink]”"
         assert "“[blink]label[/blink]”" in screen_text(app)
         await pilot.press("ctrl+s")

@@ -508,17 +508,9 @@ class MainScreen(Screen[None]):
                 parent = None
 
         def labelled(label: str | None) -> None:
-            if not label:
-                return
-            try:
-                self.session.save_entry(
-                    Entry(kind=cast(Kind, kind), sid=sid, label=label, parent=parent)
-                )
-            except ConfigError as exc:
-                self.notify(exc.message, title="Not saved", severity="error", timeout=8)
-                return
-            self._update_note(kind)
-            self.notify(f"Saved {kind} “{label}”.", timeout=3)
+            if label:
+                entry = Entry(kind=cast(Kind, kind), sid=sid, label=label, parent=parent)
+                self.save(lambda: self.session.save_entry(entry), f"Saved {kind} “{label}”.")
 
         self.app.push_screen(
             LabelScreen(kind, sid, suggestion=self.session.label_for(kind, sid, parent)), labelled
@@ -532,20 +524,26 @@ class MainScreen(Screen[None]):
             return
 
         def labelled(label: str | None) -> None:
-            if not label:
-                return
-            try:
-                self.session.save_target(
-                    SavedTarget(label, target.account, target.conference, target.stream.value)
-                )
-            except ConfigError as exc:
-                self.notify(exc.message, title="Not saved", severity="error", timeout=8)
-                return
-            self.notify(f"Saved target “{label}”.", timeout=3)
+            if label:
+                saved = SavedTarget(label, target.account, target.conference, target.stream.value)
+                self.save(lambda: self.session.save_target(saved), f"Saved target “{label}”.")
 
         self.app.push_screen(
             LabelScreen("target", f"{target.conference} / {target.stream}"), labelled
         )
+
+    @work(group="save", exit_on_error=False)
+    async def save(self, write: Callable[[], None], saved: str) -> None:
+        """A save takes the config's lock (another streamtui may hold it for seconds) and
+        fsyncs: it runs in a thread, so the keys keep working meanwhile."""
+        try:
+            await asyncio.to_thread(write)
+        except ConfigError as exc:
+            self.notify(exc.message, title="Not saved", severity="error", timeout=8)
+            return
+        for kind in KINDS:
+            self._update_note(kind)
+        self.notify(saved, timeout=3)
 
     # -- incident mode ---------------------------------------------------------------------------
     def _account(self) -> str | None:
