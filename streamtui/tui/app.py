@@ -6,6 +6,9 @@ first needed, after the first paint.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -34,6 +37,16 @@ class StreamTuiApp(App[None]):
         self.session = session
         self.prefill = prefill or Prefill()
         self.timeout = timeout
+
+    def on_mount(self) -> None:
+        """SIGHUP (the SSH connection dropped) and SIGTERM quit as ctrl+q does, so a stop in
+        flight is recorded; Python's default for both ends the process on the spot."""
+        loop = asyncio.get_running_loop()
+        for name in ("SIGHUP", "SIGTERM"):
+            number = getattr(signal, name, None)
+            if number is not None:
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.add_signal_handler(number, self.exit)
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen(self.session, self.prefill, timeout=self.timeout)
