@@ -34,6 +34,17 @@ async def _press_button(app: StreamTuiApp, pilot: object, button_id: str) -> Non
     await settle(pilot)  # type: ignore[arg-type]
 
 
+async def _log_in(app: StreamTuiApp, pilot: object, token: str) -> None:
+    """F8, then the space, the project ID and the token typed, then "Save in keyring"."""
+    await pilot.press("f8")  # type: ignore[attr-defined]
+    await settle(pilot)  # type: ignore[arg-type]
+    assert isinstance(app.screen, CredentialsScreen)
+    for field, text in (("space", DEMO_SPACE), ("project", DEMO_PROJECT_ID), ("token", token)):
+        app.screen.query_one(f"#cred-{field}").focus()
+        await type_text(pilot, text)  # type: ignore[arg-type]
+    await _press_button(app, pilot, "cred-login")
+
+
 async def test_f8_login_then_logout_use_the_keyring_entry_the_cli_uses(
     tmp_path: Path, emu: Emulator, secret_service: SecretService
 ) -> None:
@@ -42,16 +53,7 @@ async def test_f8_login_then_logout_use_the_keyring_entry_the_cli_uses(
     app = StreamTuiApp(session, Prefill())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("f8")
-        await settle(pilot)
-        assert isinstance(app.screen, CredentialsScreen)
-        app.screen.query_one("#cred-space").focus()
-        await type_text(pilot, DEMO_SPACE)
-        app.screen.query_one("#cred-project").focus()
-        await type_text(pilot, DEMO_PROJECT_ID)
-        app.screen.query_one("#cred-token").focus()
-        await type_text(pilot, DEMO_API_TOKEN)
-        await _press_button(app, pilot, "cred-login")
+        await _log_in(app, pilot, DEMO_API_TOKEN)
         message = static_text(app, "#credentials-message")
         assert message.startswith("Stored ****0000 in GNOME Keyring"), message
         assert f"127.0.0.1:{emu.port}" in message
@@ -82,15 +84,7 @@ async def test_f8_login_saves_nothing_when_the_token_is_refused(
     app = StreamTuiApp(session, Prefill())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("f8")
-        await settle(pilot)
-        app.screen.query_one("#cred-space").focus()
-        await type_text(pilot, DEMO_SPACE)
-        app.screen.query_one("#cred-project").focus()
-        await type_text(pilot, DEMO_PROJECT_ID)
-        app.screen.query_one("#cred-token").focus()
-        await type_text(pilot, "PTwrong-token-000000000")
-        await _press_button(app, pilot, "cred-login")
+        await _log_in(app, pilot, "PTwrong-token-000000000")
         assert static_text(app, "#credentials-message").startswith("Not stored")
     assert not session.config_path.exists()
     assert keyring.get_password("streamtui", f"{DEMO_PROJECT_ID}@127.0.0.1:{emu.port}") is None
@@ -112,14 +106,6 @@ async def test_f8_login_leaves_no_token_when_the_profile_cannot_be_saved(
     app = StreamTuiApp(session, Prefill())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("f8")
-        await settle(pilot)
-        app.screen.query_one("#cred-space").focus()
-        await type_text(pilot, DEMO_SPACE)
-        app.screen.query_one("#cred-project").focus()
-        await type_text(pilot, DEMO_PROJECT_ID)
-        app.screen.query_one("#cred-token").focus()
-        await type_text(pilot, DEMO_API_TOKEN)
-        await _press_button(app, pilot, "cred-login")
+        await _log_in(app, pilot, DEMO_API_TOKEN)
         assert static_text(app, "#credentials-message").startswith("Not stored")
     assert keyring.get_password("streamtui", f"{DEMO_PROJECT_ID}@127.0.0.1:{emu.port}") is None
