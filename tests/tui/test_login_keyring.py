@@ -4,9 +4,11 @@ base URL, and what one stores the other finds."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
+import pytest
 from textual.widgets import Button
 
 from streamtui.credentials import KeyringStore
@@ -18,6 +20,18 @@ from streamtui.tui.screens.main import Prefill
 from tests.support.cli import run_streamtui
 from tests.support.secret_service import SecretService
 from tests.tui.conftest import SIZE, settle, static_text, type_text
+
+
+@pytest.fixture(autouse=True)
+def system_keyring(secret_service: SecretService) -> Iterator[None]:
+    """keyring picks its backend once per process, among every backend class imported so far
+    (other tests define look-alikes): name the Secret Service one, as a user's machine has it."""
+    from keyring.backends import SecretService as backend
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend.Keyring())
+    yield
+    keyring.set_keyring(previous)
 
 
 def _session(tmp_path: Path, emu: Emulator) -> Session:
