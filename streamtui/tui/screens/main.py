@@ -97,6 +97,7 @@ class MainScreen(Screen[None]):
         self.last_target: StopTarget | None = None
         self.fields: dict[str, TargetField] = {}  # made in compose: widgets need a running app
         self._focus_after: Widget | None = None  # the field focused when a stop began
+        self.credentials_problem: Exception | None = None  # set by the probe of the keyring
 
     # -- layout ----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -159,11 +160,41 @@ class MainScreen(Screen[None]):
         bar.production = self.session.production
         bar.demo = self.session.demo
         bar.where = self.session.where()
+        self.probe_credentials()
         for kind in KINDS:
             self._update_note(kind)
         empty = next((k for k in KINDS[1:] if not self.field(k).value), None)
         self.field(empty or "stream").input.focus()
         self.call_after_refresh(startup.end)  # the launch ends with this first paint
+
+    @work(exclusive=True, group="probe", exit_on_error=False)
+    async def probe_credentials(self) -> None:
+        """Where the token comes from, for the top bar: the keyring may wait (under its own
+        timeout), so it is asked in a thread after the first paint."""
+        from streamtui.errors import CredentialsError
+
+        bar = self.query_one(SessionBar)
+        bar.credential_state = ""
+        try:
+            bar.credential_state = await asyncio.to_thread(self.session.token_source)
+            self.credentials_problem = None
+        except CredentialsError as exc:
+            bar.credential_state = "missing"
+            self.credentials_problem = exc
+
+    def _missing_credentials(self) -> str | None:
+        """What to say when a stop cannot be sent for want of credentials; None when it can."""
+        if self.credentials_problem is None:
+            return None
+        if self.session.project_id() is None:
+            return (
+                "No project ID and no API token are set up for this destination. Press F8 to "
+                "enter the space, project ID and token (for this session only, or saved)."
+            )
+        return (
+            "No API token for this destination. Press F8 to enter it for this session only, "
+            "or set SIGNALWIRE_API_TOKEN before starting streamtui."
+        )
 
     def field(self, kind: str) -> TargetField:
         return self.fields[kind]
@@ -329,6 +360,11 @@ class MainScreen(Screen[None]):
                 severity="warning",
                 timeout=4,
             )
+            return
+        missing = self._missing_credentials()
+        if missing is not None:
+            self.query_one("#notice", Static).update(pairs(("✘ Not sent. ", "bold red"), missing))
+            self.show_panel("notice")
             return
         target = self.read_target()
         if target is None:
