@@ -98,6 +98,7 @@ class MainScreen(Screen[None]):
         self.fields: dict[str, TargetField] = {}  # made in compose: widgets need a running app
         self._focus_after: Widget | None = None  # the field focused when a stop began
         self.credentials_problem: Exception | None = None  # set by the probe of the keyring
+        self._stale_shown = False  # the notice says the shown answer was for another target
 
     # -- layout ----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -242,6 +243,7 @@ class MainScreen(Screen[None]):
         self.show_panel("error")
 
     def show_panel(self, name: str) -> None:
+        self._stale_shown = False  # whatever shows next answers the fields as they are
         self.query_one("#panels", ContentSwitcher).current = name
 
     # -- fields ----------------------------------------------------------------------------------
@@ -251,8 +253,45 @@ class MainScreen(Screen[None]):
         if kind in KINDS:
             self.field(kind).invalid = False
             self._update_note(kind)
+            self._retire_answer()
             if kind == "conference":  # a stream name's label depends on its conference
                 self._update_note("stream")
+
+    def _retire_answer(self) -> None:
+        """A result, error or notice answers the fields as they were: once one changes, it is
+        no longer shown as the answer for what the fields now say."""
+        switcher = self.query_one("#panels", ContentSwitcher)
+        if self.in_flight or switcher.current not in ("result", "error", "notice"):
+            return
+        last = self.last_target
+        if self._stale_shown:
+            return
+        if switcher.current == "notice" or last is None:
+            self.show_panel("welcome")
+            return
+        name = last.stream_label or last.stream.value
+        conference = last.conference_label or last.conference
+        self.query_one("#notice", Static).update(
+            Content("\n").join(
+                [
+                    plain("Previous result, for another target:", "bold yellow"),
+                    plain(f"stream {name} on conference {conference}.", "dim"),
+                    plain("The fields have changed since: ctrl+s stops what they now say.", "dim"),
+                ]
+            )
+        )
+        self.show_panel("notice")
+        self._stale_shown = True
+
+    def conference_chosen(self, conference: str) -> None:
+        """A conference picked from a list: a stream of another conference does not follow it."""
+        stream = self.field("stream").value.strip()
+        parents = {e.parent for e in self.session.entries("stream") if e.sid == stream}
+        previous = self.field("conference").value.strip()
+        moved = bool(previous) and previous != conference
+        if stream and conference not in parents and (moved or parents):
+            self.field("stream").value = ""
+        self.field("conference").value = conference
 
     @on(Input.Submitted, "#form Input")
     def _field_submitted(self, event: Input.Submitted) -> None:
@@ -482,7 +521,10 @@ class MainScreen(Screen[None]):
         ]
 
         def chosen(sid: str | None) -> None:
-            if sid:
+            if sid and kind == "conference":
+                self.conference_chosen(sid)
+                self.field(kind).input.focus()
+            elif sid:
                 self.field(kind).value = sid
                 self.field(kind).input.focus()
 
@@ -602,7 +644,7 @@ class MainScreen(Screen[None]):
             if isinstance(result, Exception):
                 self.call_later(self._listing_failed, result)
             elif result:
-                self.field("conference").value = result
+                self.conference_chosen(result)
                 self.field("stream").input.focus()
 
         self.app.push_screen(ConferencesScreen(account, self.session.credentials), chosen)

@@ -7,6 +7,7 @@ copies the selected value to the clipboard with OSC 52, which works over SSH.
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -135,10 +136,24 @@ class ProgressPanel(Static):
         self.update(Content("\n").join([lines, *extra, footer]))
 
 
-class ResultPanel(Vertical):
-    """The stopped stream's fields; the table's selected value can be copied."""
+def now() -> datetime:
+    """The clock the relative times ("just now") are measured against."""
+    return datetime.now(UTC)
 
+
+class ResultPanel(Vertical):
+    """The stopped stream's fields; the table's selected value can be copied. Relative times
+    are redrawn every TICK seconds, so "just now" does not stay on screen for an hour."""
+
+    TICK = 15.0
     result: reactive[ConferenceStream | None] = reactive(None, always_update=True)
+
+    def on_mount(self) -> None:
+        self.set_interval(self.TICK, self._tick)
+
+    def _tick(self) -> None:
+        if self.result is not None and self.display:
+            self.result = self.result
 
     def compose(self) -> ComposeResult:
         yield Static("", id="result-title")
@@ -172,7 +187,7 @@ def _date_text(raw: str | None) -> str:
     """The date as `describe_date` shows it; its raw text when a hostile date will not convert
     (the stop itself succeeded: a date must not hide that)."""
     try:
-        return describe_date(raw)
+        return describe_date(raw, now())
     except (OverflowError, ValueError):
         return raw or "-"
 
