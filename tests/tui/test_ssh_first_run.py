@@ -133,3 +133,23 @@ async def test_error_panel_for_missing_credentials_reads_plainly(
         for word in error.message.split():
             if len(word) > 3:
                 assert word.strip(".,:") in shown, word
+
+
+async def test_header_and_confirmation_name_the_space_and_the_host(
+    tmp_path: Path, emu: Emulator
+) -> None:
+    session = bare_session(tmp_path, emu.base_url)
+    session.session_space, session.session_project = "acme", DEMO_PROJECT_ID
+    from streamtui.secret import Secret
+
+    session.session_token = Secret(DEMO_API_TOKEN)
+    host = emu.base_url.split("://", 1)[1].rstrip("/")
+    prefill = Prefill(DEMO_ACCOUNT_SID, DEMO_CONFERENCE_SID, DEMO_STREAM_SID)
+    app = StreamTuiApp(session, prefill)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert f"acme · via {host}" in header(app)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmStopScreen)
+        assert f"acme · via {host}" in screen_text(app)
