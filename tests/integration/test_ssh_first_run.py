@@ -4,12 +4,23 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from streamtui.config import load_config
-from streamtui.emulator import DEMO_PROJECT_ID, Emulator
+from streamtui.emulator import (
+    DEMO_API_TOKEN,
+    DEMO_CONFERENCE_SID,
+    DEMO_PROJECT_ID,
+    DEMO_STREAM_SID,
+    Emulator,
+)
 from tests.support.cli import run_streamtui
 
 
@@ -35,7 +46,7 @@ def ssh_env(tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def emulator() -> object:
+def emulator() -> Iterator[Emulator]:
     with Emulator() as emu:
         yield emu
 
@@ -57,3 +68,91 @@ def test_auth_login_without_a_keyring_can_save_the_profile_only(
     assert profile is not None and profile.space == "acme"
     assert profile.project_id == DEMO_PROJECT_ID
     assert emulator.requests == []  # no token, nothing checked, nothing sent
+
+
+# --- the TUI in tmux at 80x24, as the user meets it over SSH ------------------------------------
+
+STREAMTUI = str(Path(sys.executable).parent / "streamtui")
+WAIT = 20.0
+
+
+class Tmux:
+    """One tmux server on its own socket, killed at the end whatever happens."""
+
+    def __init__(self, socket: str, env: dict[str, str]) -> None:
+        self.socket = socket
+        self.env = env
+
+    def run(self, *args: str) -> str:
+        result = subprocess.run(
+            ["tmux", "-L", self.socket, *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+        return result.stdout
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", "first-run")
+
+    def keys(self, *keys: str) -> None:
+        self.run("send-keys", "-t", "first-run", *keys)
+
+    def type(self, text: str, shown: str | None = None) -> None:
+        """Type `text` and wait until it shows (`shown` for a masked field): a key sent before
+        the app has read the text could reach it first."""
+        self.run("send-keys", "-t", "first-run", "-l", text)
+        self.wait_for(shown or text[-8:])
+
+    def wait_for(self, text: str) -> str:
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never showed; the screen:\n{self.screen()}")
+
+    def kill(self) -> None:
+        self.run("kill-server")
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_first_run_in_tmux_over_ssh_reaches_the_emulator(
+    tmp_path: Path, emulator: Emulator
+) -> None:
+    env = {**ssh_env(tmp_path), "TERM": "xterm-256color"}
+    tmux = Tmux(f"streamtui-ssh-{os.getpid()}-{time.monotonic_ns()}", env)
+    command = f"{STREAMTUI} --base-url {emulator.base_url}"
+    try:
+        tmux.run("new-session", "-d", "-s", "first-run", "-x", "80", "-y", "24", command)
+        top = tmux.wait_for("no token: F8").splitlines()[0]
+        assert "127.0.0.1" in top
+        tmux.keys("F8")
+        tmux.wait_for("API token")
+        tmux.type("acme")
+        tmux.keys("Tab")
+        tmux.type(DEMO_PROJECT_ID)
+        tmux.keys("Tab")
+        tmux.type(DEMO_API_TOKEN, shown="•" * len(DEMO_API_TOKEN))
+        tmux.wait_for("No OS keyring here")
+        tmux.keys("Tab", "Enter")  # "Save in keyring" is off without a keyring: This session
+        tmux.wait_for("nothing was written")
+        tmux.keys("Escape")
+        tmux.wait_for("token this session")
+        assert "acme · via 127.0.0.1" in tmux.screen().splitlines()[0]
+        tmux.type(DEMO_CONFERENCE_SID)  # the first empty field has the focus
+        tmux.keys("Tab")
+        tmux.type(DEMO_STREAM_SID)
+        tmux.keys("C-s")
+        tmux.wait_for("Stop stream (y)")
+        tmux.keys("y")
+        tmux.wait_for("Stream stopped")
+    finally:
+        tmux.kill()
+    stops = [r for r in emulator.requests if r.method == "POST" and "/Streams/" in r.path]
+    assert len(stops) == 1
+    assert stops[0].path.endswith(f"/Conferences/{DEMO_CONFERENCE_SID}/Streams/{DEMO_STREAM_SID}")
+    assert not (Path(env["XDG_CONFIG_HOME"]) / "streamtui" / "config.toml").exists()
