@@ -505,20 +505,20 @@ class MainScreen(Screen[None]):
 
         kind = self._focused_kind()
         recency = self.session.recency(kind)
-        parent_kind = _PARENT_KIND.get(kind)
-        parents = (  # parent labels are searchable: type "support" to find its streams
-            {e.sid: e.label for e in self.session.entries(parent_kind)} if parent_kind else {}
-        )
+        conference = self._valid("conference") if kind == "stream" else None
+        names = {e.sid: e.label for e in self.session.entries("conference")}
         items = [
             PickerItem(
                 entry.sid,
                 entry.label,
-                entry.sid,
+                _short(entry.sid) if kind == "stream" else entry.sid,
                 recency.get(entry.sid, 0.0),
-                also=parents.get(entry.parent or "", ""),
+                column=names.get(entry.parent or "", _short(entry.parent or "")),
+                in_scope=conference is None or entry.parent == conference,
             )
             for entry in self.session.entries(kind)
         ]
+        scope = names.get(conference or "", "") or _short(conference or "")
 
         def chosen(sid: str | None) -> None:
             if sid and kind == "conference":
@@ -533,6 +533,7 @@ class MainScreen(Screen[None]):
                 f"Saved {kind}s",
                 items,
                 empty=f"No saved {kind}s yet: type one and press ctrl+l to save it.",
+                scope=f"conference {scope}" if conference else "",
             ),
             chosen,
         )
