@@ -44,6 +44,8 @@ class Session:
     base_url: str | None = None
     demo: bool = False
     session_token: Secret | None = None
+    session_space: str | None = None  # typed in F8 for this session only: never written
+    session_project: str | None = None
     problem: str | None = None
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     store: KeyringStore = field(default_factory=KeyringStore)
@@ -99,12 +101,44 @@ class Session:
         return bool(self.profile and self.profile.confirm == "strict")
 
     def where(self) -> str:
-        """The destination without touching the keyring: space host, or base URL host."""
+        """The destination without touching the keyring: the space's host; with a base URL, the
+        space's name and the host it goes via (`acme · via 127.0.0.1:8080`)."""
+        from urllib.parse import urlsplit
+
+        from streamtui.credentials import destination_space
+
         try:
-            where = self.identity().where
+            base_url: str | None = self.identity().base_url
         except CredentialsError:
-            return "no space configured"
-        return f"demo emulator {where}" if self.demo else where
+            base_url = self.saved_base_url()
+        space = self.space_name()
+        if base_url is None:
+            where = f"{space}.signalwire.com" if space else "no space configured"
+        elif destination_space(base_url):
+            where = f"{destination_space(base_url)}.signalwire.com"
+        else:
+            host = urlsplit(base_url).netloc
+            if self.demo:  # the DEMO badge already says which space this is
+                return f"demo emulator {host}"
+            where = f"{space} · via {host}" if space else host
+        return where
+
+    def token_source(self) -> str:
+        """Where the token comes from, in a word or two: keyring, environment, this session.
+        CredentialsError when there is none; may wait on the keyring (call it from a thread)."""
+        source = self.credentials().sources.get("token", "")
+        if source.startswith("environment"):
+            return "environment"
+        if source.startswith("this session"):
+            return "this session"
+        return "keyring"
+
+    def space_name(self) -> str | None:
+        """The space the user knows this destination by, even when a base URL overrides it."""
+        try:
+            return self.identity().space
+        except CredentialsError:
+            return self.session_space or (self.profile.space if self.profile else None)
 
     def project_id(self) -> str | None:
         try:
@@ -118,8 +152,8 @@ class Session:
         """Space, project ID and base URL by the CLI's order; `space`/`project_id` as typed in F8
         win, as flags do. CredentialsError when incomplete."""
         return resolve_identity(
-            space=space,
-            project_id=project_id,
+            space=space or self.session_space,
+            project_id=project_id or self.session_project,
             base_url=self._base_url(),
             profile=self.profile,
             profile_name=self.profile_name,
@@ -142,6 +176,8 @@ class Session:
     def credentials(self) -> Credentials:
         """Resolve credentials; may wait on the keyring (call it from a worker thread)."""
         return resolve(
+            space=self.session_space,
+            project_id=self.session_project,
             base_url=self._base_url(),
             profile=self.profile,
             profile_name=self.profile_name,
@@ -183,6 +219,27 @@ class Session:
 
         self._refuse_if_read_only()
         self.config = add_entry(self.config_path, entry)
+
+    def save_profile(self, space: str, project_id: str) -> str:
+        """Save space and project ID (never a token) as this session's profile, made the default
+        when there is none; the profile's name. Locks and fsyncs: call it from a thread."""
+        from streamtui.config import save_profile
+
+        self._refuse_if_read_only()
+        old = self.profile
+        profile = Profile(
+            name=self.profile_name or "default",
+            space=space,
+            project_id=project_id,
+            base_url=self.saved_base_url(),
+            production=bool(old and old.production),
+            confirm=old.confirm if old else None,
+        )
+        self.config = save_profile(
+            self.config_path, profile, make_default=self.config.default_profile is None
+        )
+        self.profile_name, self.profile = profile.name, profile
+        return profile.name
 
     def save_target(self, target: SavedTarget) -> None:
         from streamtui.config import add_target

@@ -7,6 +7,8 @@ import asyncio
 import getpass
 import os
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from streamtui.cli.common import base_url_of, config_path, load_profile
 from streamtui.cli.output import fail, warn
@@ -25,6 +27,9 @@ from streamtui.errors import (
 from streamtui.flows import auth as auth_flow
 from streamtui.secret import Secret
 from streamtui.validation import validate_token
+
+if TYPE_CHECKING:
+    from streamtui.config import Profile
 
 DEFAULT_PROFILE = "default"
 
@@ -78,11 +83,17 @@ def _login(args: argparse.Namespace) -> int:
         base_url=base_url,
         production=production,
     )
+    if getattr(args, "profile_only", False):
+        return _save_profile_only(path, profile, make_default=config.default_profile is None)
     store = KeyringStore()
     try:  # before the token is asked for: a keyring that cannot keep it is said at once
         asyncio.run(auth_flow.check_keyring(store, identity))
     except KeyringUnavailable as exc:
-        print(f"error: {exc.message}\nThe token was stored nowhere.", file=sys.stderr)
+        print(
+            f"error: {exc.message}\nThe token was stored nowhere. Without a keyring, add "
+            "--profile-only to save the space and project ID alone.",
+            file=sys.stderr,
+        )
         return 2
     token = _read_token(args)
     try:
@@ -114,6 +125,19 @@ def _login(args: argparse.Namespace) -> int:
         f"Logged in: profile {name!r}, project {identity.project_id}; token {token.masked()} "
         f"{checked}stored in {backend}, as {username}: it is sent only to {identity.where}. "
         f"Profile saved in {path}."
+    )
+    return 0
+
+
+def _save_profile_only(path: Path, profile: Profile, *, make_default: bool) -> int:
+    """No keyring (over SSH): keep the space and project ID; the token is given each run."""
+    from streamtui.config import save_profile
+
+    save_profile(path, profile, make_default)
+    print(
+        f"Saved profile {profile.name!r} (space and project ID, no token) in {path}. Give the "
+        "token each run: set SIGNALWIRE_API_TOKEN, or in the TUI press F8 and choose This "
+        "session (kept in memory, never written)."
     )
     return 0
 

@@ -179,6 +179,11 @@ def _auth(auth: argparse.ArgumentParser) -> None:
         help="store without checking the credentials against the API",
     )
     login.add_argument(
+        "--profile-only",
+        action="store_true",
+        help="save the space and project ID only, no token (no keyring, e.g. over SSH)",
+    )
+    login.add_argument(
         "--production",
         action="store_true",
         help="mark the profile as production (stricter confirmation in the TUI)",

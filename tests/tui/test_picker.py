@@ -55,14 +55,14 @@ async def test_f2_on_the_stream_field_picks_a_saved_stream_by_fuzzy_filter(
         assert isinstance(app.screen, PickerScreen)
         assert "Saved streams" in screen_text(app)
         everything = option_texts(app)
-        assert len(everything) == 8  # the demo's saved streams
-        assert "8 of 8" in screen_text(app)
+        assert len(everything) == 3  # the chosen conference's saved streams (issue 11)
+        assert "3 of 3 for conference Incident war room · F2 shows all 8" in screen_text(app)
 
         await type_text(pilot, "flkyrec")  # fuzzy: letters in order, not a substring
         shown = option_texts(app)
         assert shown and shown[0].startswith("Flaky recorder")
         assert len(shown) < len(everything)
-        assert f"{len(shown)} of 8" in screen_text(app)
+        assert f"{len(shown)} of 3" in screen_text(app)
 
         await pilot.press("enter")
         await pilot.pause()

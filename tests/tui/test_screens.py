@@ -155,7 +155,7 @@ async def test_f8_credentials_masks_the_token_and_sets_a_session_token(
         await settle(pilot)
         assert session.session_token == Secret(new_token)
         message = static_text(app, "#credentials-message")
-        assert message.startswith("Token ****9876 kept in memory for this session only")
+        assert "token ****9876 kept in memory for this session only" in message
         text = screen_text(app)
         assert "****9876" in text
         assert new_token not in text

@@ -33,7 +33,7 @@ from streamtui.emulator import (
     DEMO_STREAM_SID,
     Emulator,
 )
-from streamtui.formatting import ago, describe_date
+from streamtui.formatting import ago
 from streamtui.session import Session
 from streamtui.tui.app import StreamTuiApp
 from streamtui.tui.screens.main import Prefill
@@ -61,11 +61,7 @@ def frozen_world(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[No
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.delenv("NO_COLOR", raising=False)
     time.tzset()
-    monkeypatch.setattr(
-        streamtui.tui.widgets.panels,
-        "describe_date",
-        functools.partial(describe_date, now=FIXED_NOW),
-    )
+    monkeypatch.setattr(streamtui.tui.widgets.panels, "now", lambda: FIXED_NOW)
     monkeypatch.setattr(
         streamtui.tui.screens.conferences, "ago", functools.partial(ago, now=FIXED_NOW)
     )

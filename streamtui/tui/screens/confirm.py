@@ -189,6 +189,7 @@ class ConfirmStopScreen(GuardedConfirmation):
                 yield Input(
                     placeholder="last 4 characters", max_length=8, id="confirm-code", compact=True
                 )
+                yield Static("", id="confirm-code-error")
             yield self.ignored_note()
             with Horizontal(id="confirm-buttons"):
                 yield Button("Cancel (esc)" if self.strict else "Cancel (n)", id="cancel")
@@ -220,10 +221,12 @@ class ConfirmStopScreen(GuardedConfirmation):
     def _check_code(self, typed: str) -> None:
         if not self.can_confirm:
             return
-        if typed.strip() == self.code:
+        if typed.strip().casefold() == self.code.casefold():  # 1A36 is 1a36
             self.dismiss(True)
         else:
-            self.notify(f"That is not {self.code}: nothing was sent.", severity="error", timeout=4)
+            self.query_one("#confirm-code-error", Static).update(
+                plain(f"✘ That is not {self.code}: nothing was sent. Type it again.", "bold red")
+            )
 
     def action_confirm(self, from_button: bool = False) -> None:
         if not self.can_confirm:  # the user cannot see what it would stop

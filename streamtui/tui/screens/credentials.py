@@ -7,6 +7,7 @@ shown, only its last 4 characters.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from textual import work
 from textual.app import ComposeResult
@@ -16,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 from textual.worker import Worker
 
-from streamtui.errors import InvalidInput, StreamTuiError
+from streamtui.errors import CredentialsError, InvalidInput, StreamTuiError
 from streamtui.hints import message_of, unexpected
 from streamtui.secret import Secret
 from streamtui.session import Session
@@ -39,13 +40,15 @@ class CredentialsScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         profile = self.session.profile
+        space = self.session.session_space or (profile.space if profile else "")
+        project = self.session.session_project or (profile.project_id if profile else "")
         with Vertical(id="credentials-dialog"):
             yield Static(plain("Credentials", "bold"), id="credentials-title")
             yield Static(plain("checking…", "dim"), id="credentials-status")
             with Horizontal(classes="credentials-row"):
                 yield Label("Space", classes="field-title")
                 yield Input(
-                    profile.space if profile else "",
+                    space,
                     placeholder="acme",
                     id="cred-space",
                     compact=True,
@@ -53,7 +56,7 @@ class CredentialsScreen(ModalScreen[bool]):
             with Horizontal(classes="credentials-row"):
                 yield Label("Project ID", classes="field-title")
                 yield Input(
-                    profile.project_id if profile else "",
+                    project,
                     placeholder="UUID",
                     id="cred-project",
                     compact=True,
@@ -63,7 +66,8 @@ class CredentialsScreen(ModalScreen[bool]):
                 yield SecretInput(placeholder="paste the token (hidden)", id="cred-token")
             with Horizontal(id="credentials-buttons"):
                 yield Button("Save in keyring", id="cred-login", variant="primary")
-                yield Button("This session only", id="cred-session")
+                yield Button("This session", id="cred-session")
+                yield Button("Profile only", id="cred-profile")
                 yield Button("Log out", id="cred-logout", variant="warning")
             yield Static("", id="credentials-message")
 
@@ -73,13 +77,39 @@ class CredentialsScreen(ModalScreen[bool]):
             self.query_one("#cred-logout", Button).disabled = True
             self._message("Demo mode: the OS keyring is never touched.", "yellow")
         self.refresh_status()
-        self.query_one("#cred-token", Input).focus()
+        self.probe_keyring()
+        fields = [self.query_one(f"#cred-{name}", Input) for name in ("space", "project", "token")]
+        next(field for field in fields if not field.value or field.id == "cred-token").focus()
+
+    @work(exclusive=True, group="keyring-probe", exit_on_error=False)
+    async def probe_keyring(self) -> None:
+        """Over SSH there is often no keyring: say so, and offer what works without one."""
+        from streamtui.errors import KeyringUnavailable
+
+        if self.session.demo:
+            return
+        try:
+            await asyncio.to_thread(self.session.store.get, "streamtui-probe@probe")
+        except KeyringUnavailable:
+            self.query_one("#cred-login", Button).disabled = True
+            self.query_one("#cred-logout", Button).disabled = True
+            self._message(
+                "No OS keyring here (usual over SSH). This session keeps the three in memory "
+                "and writes nothing; Profile only saves the space and project ID to the config, "
+                "so the next run asks only for the token.",
+                "yellow",
+            )
 
     @work(exclusive=True, group="credentials-status", exit_on_error=False)
     async def refresh_status(self) -> None:
         status = self.query_one("#credentials-status", Static)
         try:
             creds = await asyncio.to_thread(self.session.credentials)
+        except CredentialsError:
+            status.update(
+                pairs(("✘ ", "bold red"), "Not set up yet: fill the fields, then choose below.")
+            )
+            return
         except Exception as exc:  # an unexpected one too: never "checking…" for ever
             status.update(pairs(("✘ ", "bold red"), message_of(exc)))
             return
@@ -108,23 +138,71 @@ class CredentialsScreen(ModalScreen[bool]):
         event.stop()
         if event.button.id == "cred-session":
             self.use_for_session()
+        elif event.button.id == "cred-profile":
+            self.save_profile_only()
         elif event.button.id == "cred-login":
             self.login()
         elif event.button.id == "cred-logout":
             self.logout()
 
+    def _typed(self, name: str, check: Callable[[str], str]) -> str | None:
+        """A typed field, checked; None when left empty."""
+        value = self.query_one(f"#cred-{name}", Input).value.strip()
+        return check(value) if value else None
+
     def use_for_session(self) -> None:
+        """Space, project ID and token for this session: kept in memory, nothing is written."""
         try:
+            space = self._typed("space", validate_space)
+            project = self._typed("project", validate_project_id)
             token = Secret(validate_token(self.query_one("#cred-token", Input).value))
         except InvalidInput as exc:
             self._message(exc.message, "bold red")
+            return
+        self.session.session_space = space or self.session.session_space
+        self.session.session_project = project or self.session.session_project
+        try:
+            self.session.identity()
+        except CredentialsError:
+            self._message("Fill the space and the project ID too.", "bold red")
             return
         self.session.session_token = token
         self.query_one("#cred-token", Input).value = ""
         self.changed = True
         self._message(
-            f"Token {token.masked()} kept in memory for this session only; it is "
-            "not written anywhere.",
+            f"Space, project ID and token {token.masked()} kept in memory for this session "
+            "only: nothing was written to disk. Escape goes back to the stop.",
+            "green",
+        )
+        self.refresh_status()
+
+    @work(exclusive=True, group="credentials", exit_on_error=False)
+    async def save_profile_only(self) -> None:
+        """The space and project ID to the config, never the token: the next run asks only
+        for the token. A token typed now is kept for this session."""
+        try:
+            space = validate_space(self.query_one("#cred-space", Input).value)
+            project = validate_project_id(self.query_one("#cred-project", Input).value)
+            typed = self.query_one("#cred-token", Input).value
+            token = Secret(validate_token(typed)) if typed.strip() else None
+        except InvalidInput as exc:
+            self._message(exc.message, "bold red")
+            return
+        try:
+            name = await asyncio.to_thread(self.session.save_profile, space, project)
+        except StreamTuiError as exc:
+            self._message(f"Not saved: {exc.message}", "bold red")
+            return
+        self.session.session_space = self.session.session_project = None
+        self.changed = True
+        kept = "no token yet: enter it and choose This session"
+        if token is not None:
+            self.session.session_token = token
+            self.query_one("#cred-token", Input).value = ""
+            kept = f"the token {token.masked()} is kept for this session only"
+        self._message(
+            f"Saved space and project ID as profile {name} in {self.session.config_path}; the "
+            f"token is never written there ({kept}).",
             "green",
         )
         self.refresh_status()

@@ -97,6 +97,8 @@ class MainScreen(Screen[None]):
         self.last_target: StopTarget | None = None
         self.fields: dict[str, TargetField] = {}  # made in compose: widgets need a running app
         self._focus_after: Widget | None = None  # the field focused when a stop began
+        self.credentials_problem: Exception | None = None  # set by the probe of the keyring
+        self._stale_shown = False  # the notice says the shown answer was for another target
 
     # -- layout ----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -159,11 +161,41 @@ class MainScreen(Screen[None]):
         bar.production = self.session.production
         bar.demo = self.session.demo
         bar.where = self.session.where()
+        self.probe_credentials()
         for kind in KINDS:
             self._update_note(kind)
         empty = next((k for k in KINDS[1:] if not self.field(k).value), None)
         self.field(empty or "stream").input.focus()
         self.call_after_refresh(startup.end)  # the launch ends with this first paint
+
+    @work(exclusive=True, group="probe", exit_on_error=False)
+    async def probe_credentials(self) -> None:
+        """Where the token comes from, for the top bar: the keyring may wait (under its own
+        timeout), so it is asked in a thread after the first paint."""
+        from streamtui.errors import CredentialsError
+
+        bar = self.query_one(SessionBar)
+        bar.credential_state = ""
+        try:
+            bar.credential_state = await asyncio.to_thread(self.session.token_source)
+            self.credentials_problem = None
+        except CredentialsError as exc:
+            bar.credential_state = "missing"
+            self.credentials_problem = exc
+
+    def _missing_credentials(self) -> str | None:
+        """What to say when a stop cannot be sent for want of credentials; None when it can."""
+        if self.credentials_problem is None:
+            return None
+        if self.session.project_id() is None:
+            return (
+                "No project ID and no API token are set up for this destination. Press F8 to "
+                "enter the space, project ID and token (for this session only, or saved)."
+            )
+        return (
+            "No API token for this destination. Press F8 to enter it for this session only, "
+            "or set SIGNALWIRE_API_TOKEN before starting streamtui."
+        )
 
     def field(self, kind: str) -> TargetField:
         return self.fields[kind]
@@ -211,6 +243,7 @@ class MainScreen(Screen[None]):
         self.show_panel("error")
 
     def show_panel(self, name: str) -> None:
+        self._stale_shown = False  # whatever shows next answers the fields as they are
         self.query_one("#panels", ContentSwitcher).current = name
 
     # -- fields ----------------------------------------------------------------------------------
@@ -220,8 +253,45 @@ class MainScreen(Screen[None]):
         if kind in KINDS:
             self.field(kind).invalid = False
             self._update_note(kind)
+            self._retire_answer()
             if kind == "conference":  # a stream name's label depends on its conference
                 self._update_note("stream")
+
+    def _retire_answer(self) -> None:
+        """A result, error or notice answers the fields as they were: once one changes, it is
+        no longer shown as the answer for what the fields now say."""
+        switcher = self.query_one("#panels", ContentSwitcher)
+        if self.in_flight or switcher.current not in ("result", "error", "notice"):
+            return
+        last = self.last_target
+        if self._stale_shown:
+            return
+        if switcher.current == "notice" or last is None:
+            self.show_panel("welcome")
+            return
+        name = last.stream_label or last.stream.value
+        conference = last.conference_label or last.conference
+        self.query_one("#notice", Static).update(
+            Content("\n").join(
+                [
+                    plain("Previous result, for another target:", "bold yellow"),
+                    plain(f"stream {name} on conference {conference}.", "dim"),
+                    plain("The fields have changed since: ctrl+s stops what they now say.", "dim"),
+                ]
+            )
+        )
+        self.show_panel("notice")
+        self._stale_shown = True
+
+    def conference_chosen(self, conference: str) -> None:
+        """A conference picked from a list: a stream of another conference does not follow it."""
+        stream = self.field("stream").value.strip()
+        parents = {e.parent for e in self.session.entries("stream") if e.sid == stream}
+        previous = self.field("conference").value.strip()
+        moved = bool(previous) and previous != conference
+        if stream and conference not in parents and (moved or parents):
+            self.field("stream").value = ""
+        self.field("conference").value = conference
 
     @on(Input.Submitted, "#form Input")
     def _field_submitted(self, event: Input.Submitted) -> None:
@@ -330,6 +400,11 @@ class MainScreen(Screen[None]):
                 timeout=4,
             )
             return
+        missing = self._missing_credentials()
+        if missing is not None:
+            self.query_one("#notice", Static).update(pairs(("✘ Not sent. ", "bold red"), missing))
+            self.show_panel("notice")
+            return
         target = self.read_target()
         if target is None:
             return
@@ -430,23 +505,26 @@ class MainScreen(Screen[None]):
 
         kind = self._focused_kind()
         recency = self.session.recency(kind)
-        parent_kind = _PARENT_KIND.get(kind)
-        parents = (  # parent labels are searchable: type "support" to find its streams
-            {e.sid: e.label for e in self.session.entries(parent_kind)} if parent_kind else {}
-        )
+        conference = self._valid("conference") if kind == "stream" else None
+        names = {e.sid: e.label for e in self.session.entries("conference")}
         items = [
             PickerItem(
                 entry.sid,
                 entry.label,
-                entry.sid,
+                _short(entry.sid) if kind == "stream" else entry.sid,
                 recency.get(entry.sid, 0.0),
-                also=parents.get(entry.parent or "", ""),
+                column=names.get(entry.parent or "", _short(entry.parent or "")),
+                in_scope=conference is None or entry.parent == conference,
             )
             for entry in self.session.entries(kind)
         ]
+        scope = names.get(conference or "", "") or _short(conference or "")
 
         def chosen(sid: str | None) -> None:
-            if sid:
+            if sid and kind == "conference":
+                self.conference_chosen(sid)
+                self.field(kind).input.focus()
+            elif sid:
                 self.field(kind).value = sid
                 self.field(kind).input.focus()
 
@@ -455,6 +533,7 @@ class MainScreen(Screen[None]):
                 f"Saved {kind}s",
                 items,
                 empty=f"No saved {kind}s yet: type one and press ctrl+l to save it.",
+                scope=f"conference {scope}" if conference else "",
             ),
             chosen,
         )
@@ -566,7 +645,7 @@ class MainScreen(Screen[None]):
             if isinstance(result, Exception):
                 self.call_later(self._listing_failed, result)
             elif result:
-                self.field("conference").value = result
+                self.conference_chosen(result)
                 self.field("stream").input.focus()
 
         self.app.push_screen(ConferencesScreen(account, self.session.credentials), chosen)

@@ -32,11 +32,8 @@ class PickerItem(Generic[T]):
     label: str
     detail: str
     recency: float = 0.0
-    also: str = ""  # matched by the filter, not shown (e.g. the conference's label)
-
-    @property
-    def search_text(self) -> str:
-        return f"{self.label} {self.detail} {self.also}"
+    column: str = ""  # shown after the detail when the list is widened (a stream's conference)
+    in_scope: bool = True  # listed before widening (a stream of the chosen conference)
 
 
 class PickerScreen(ModalScreen[T | None], Generic[T]):
@@ -49,6 +46,7 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
         Binding("up", "cursor_up", "Up", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
+        Binding("f2", "widen", "All", show=False),
     ]
 
     def __init__(
@@ -58,18 +56,35 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
         *,
         empty: str = "",
         label_width: int = 26,
+        scope: str = "",
     ) -> None:
-        """`label_width`: labels are cut to it so that a row fits one line at 80 columns."""
+        """`label_width`: labels are cut to it so that a row fits one line at 80 columns.
+        `scope` names what the items `in_scope` belong to; F2 widens to all of them."""
         super().__init__()
         self.title_text = title
         self.label_width = label_width
-        self.items = list(items)
+        self.all_items = list(items)
+        self.scope = scope if any(not item.in_scope for item in items) else ""
+        self.widened = not self.scope
         self.empty = empty or "Nothing saved yet."
-        self.index: FuzzyIndex[PickerItem[T]] = FuzzyIndex(
-            self.items, key=lambda item: item.search_text, recency=lambda item: item.recency
-        )
         self.shown: list[PickerItem[T]] = []
         self._prompts: dict[int, Content] = {}
+        self._index()
+
+    def _index(self) -> None:
+        """The filter matches the text each row shows, and nothing else."""
+        self.items = [item for item in self.all_items if self.widened or item.in_scope]
+        self._prompts = {}
+        self.index: FuzzyIndex[PickerItem[T]] = FuzzyIndex(
+            self.items, key=lambda item: self._prompt(item).plain, recency=lambda i: i.recency
+        )
+
+    def action_widen(self) -> None:
+        if self.widened:
+            return
+        self.widened = True
+        self._index()
+        self.refilter(self.query_one("#picker-filter", Input).value)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-dialog"):
@@ -102,12 +117,16 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
         options.set_options([Option(self._prompt(item)) for item in self.shown])
         if self.shown:
             options.highlighted = 0
-        if not self.items:
+        widen = f" · F2 shows all {len(self.all_items)}" if not self.widened else ""
+        if not self.items and widen:
+            count = plain(f"None saved for {self.scope}{widen}", "dim")
+        elif not self.items:
             count = plain(self.empty, "italic")
         elif len(matches) > SHOWN:
-            count = plain(f"first {SHOWN} matches of {len(self.items)} · type more", "dim")
+            count = plain(f"first {SHOWN} matches of {len(self.items)} · type more{widen}", "dim")
         else:
-            count = plain(f"{len(matches)} of {len(self.items)}", "dim")
+            scope = f" for {self.scope}" if widen else ""
+            count = plain(f"{len(matches)} of {len(self.items)}{scope}{widen}", "dim")
         # One line of fixed size: no layout pass for it on every keystroke.
         self.query_one("#picker-count", Static).update(count, layout=False)
 
@@ -119,7 +138,13 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
             width = self.label_width
             if len(label) > width:  # one line per row, even at 80 columns
                 label = label[: width - 1] + "…"
-            prompt = pairs((f"{label:<{width}}", "bold"), ("  ", ""), (item.detail, "dim"))
+            column = item.column if self.widened and item.column else ""
+            prompt = pairs(
+                (f"{label:<{width}}", "bold"),
+                ("  ", ""),
+                (item.detail, "dim"),
+                (f"  {column}" if column else "", ""),
+            )
             self._prompts[id(item)] = prompt
         return prompt
 

@@ -26,6 +26,9 @@ class SessionBar(Static):
     where: reactive[str] = reactive("")
     production: reactive[bool] = reactive(False)
     demo: reactive[bool] = reactive(False)
+    # where the token comes from: "" while the keyring is probed, "keyring", "environment",
+    # "this session", or "missing"
+    credential_state: reactive[str] = reactive("")
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -44,9 +47,17 @@ class SessionBar(Static):
         parts.append((self.profile or "-", "bold"))
         parts.append((" → ", "dim"))
         parts.append((self.where or "-", "bold"))
+        parts.extend(self._token_parts())
         parts.append(("  ", ""))
         parts.append((self.who, "dim"))
         return pairs(*parts)
+
+    def _token_parts(self) -> list[tuple[str, str]]:
+        if not self.credential_state:
+            return [(" · token ", "dim"), ("checking…", "dim")]
+        if self.credential_state == "missing":
+            return [(" · ", "dim"), ("no token: F8", "bold red")]
+        return [(" · token ", "dim"), (self.credential_state, "green")]
 
     def watch_production(self, production: bool) -> None:
         self.set_class(production, "-production")

@@ -7,6 +7,7 @@ copies the selected value to the clipboard with OSC 52, which works over SSH.
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,7 +18,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
 
-from streamtui.errors import ApiError, NetworkError, StreamTuiError
+from streamtui.errors import ApiError, CredentialsError, NetworkError, StreamTuiError
 from streamtui.formatting import describe_date, duration
 from streamtui.hints import hint_for, unexpected
 from streamtui.models import ConferenceStream
@@ -67,7 +68,8 @@ class FieldList(Widget, can_focus=True):
         for index, (name, shown, _) in enumerate(self.rows):
             selected = index == self.cursor and self.has_focus
             marker = ("▶ ", "bold") if selected else ("  ", "")
-            pieces = [shown[start : start + room] for start in range(0, len(shown), room)]
+            text = shown if isinstance(shown, Content) else Content(str(shown))
+            pieces = text.wrap(room)  # at word boundaries: a long word alone is folded
             for number, piece in enumerate(pieces or [Content("")]):
                 head = (
                     Content.assemble(marker, (f"{name:<16}", "bold"))
@@ -134,10 +136,24 @@ class ProgressPanel(Static):
         self.update(Content("\n").join([lines, *extra, footer]))
 
 
-class ResultPanel(Vertical):
-    """The stopped stream's fields; the table's selected value can be copied."""
+def now() -> datetime:
+    """The clock the relative times ("just now") are measured against."""
+    return datetime.now(UTC)
 
+
+class ResultPanel(Vertical):
+    """The stopped stream's fields; the table's selected value can be copied. Relative times
+    are redrawn every TICK seconds, so "just now" does not stay on screen for an hour."""
+
+    TICK = 15.0
     result: reactive[ConferenceStream | None] = reactive(None, always_update=True)
+
+    def on_mount(self) -> None:
+        self.set_interval(self.TICK, self._tick)
+
+    def _tick(self) -> None:
+        if self.result is not None and self.display:
+            self.result = self.result
 
     def compose(self) -> ComposeResult:
         yield Static("", id="result-title")
@@ -171,7 +187,7 @@ def _date_text(raw: str | None) -> str:
     """The date as `describe_date` shows it; its raw text when a hostile date will not convert
     (the stop itself succeeded: a date must not hide that)."""
     try:
-        return describe_date(raw)
+        return describe_date(raw, now())
     except (OverflowError, ValueError):
         return raw or "-"
 
@@ -222,20 +238,22 @@ class ErrorPanel(Vertical):
         self.query_one("#error-title", Static).update(self._title(error))
         self.query_one(FieldList).set_rows(_rows(error))
         hint = hint_for(error, target=self.target, host=self.host, stopping=self.stopping)
+        if isinstance(error, CredentialsError):  # in the TUI, F8 is what fixes it
+            hint = (
+                "Press F8 to enter the space, project ID and token for this session "
+                "(or save them), then ctrl+s again."
+            )
         hint = f"{hint} {self.again}".strip()
-        self.query_one("#error-hint", Static).update(pairs(("hint: ", "bold"), hint))
+        self.query_one("#error-hint", Static).update(
+            pairs(("hint: ", "bold"), hint) if hint else Content("")
+        )
 
     def _title(self, error: BaseException) -> Content:
         context = (f"{self.context}: ", "bold red") if self.context else ("", "")
         if not isinstance(error, StreamTuiError):
             return pairs(("✘ ", "bold red"), context, ("Unexpected error", "bold red"))
         title = _TITLES.get(type(error).__name__, "Failed")
-        return pairs(
-            ("✘ ", "bold red"),
-            context,
-            (title, "bold red"),
-            (f"  ({type(error).__name__})", "dim"),
-        )
+        return pairs(("✘ ", "bold red"), context, (title, "bold red"))
 
 
 def _rows(error: BaseException) -> list[tuple[str, object, str]]:

@@ -1,0 +1,93 @@
+"""Issue 11: the screen never shows a stale or partial truth."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from streamtui.emulator import (
+    DEMO_ACCOUNT_SID,
+    DEMO_CONFERENCE_SID,
+    DEMO_INCIDENT_CONFERENCE_SID,
+    DEMO_RECORDING_STREAM_SID,
+    DEMO_STREAM_SID,
+)
+from streamtui.tui.screens.main import Prefill
+from streamtui.tui.widgets import panels
+from tests.tui.conftest import (
+    FIXED_NOW,
+    SIZE,
+    AppFactory,
+    current_panel,
+    screen_text,
+    settle,
+    type_text,
+    wait_until,
+)
+
+
+async def stop_first(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    await pilot.press("y")
+    await wait_until(pilot, lambda: current_panel(app) == "result", what="the result")
+
+
+async def test_a_result_is_not_shown_as_current_once_a_field_changes(
+    make_app: AppFactory,
+) -> None:
+    app = make_app(Prefill(DEMO_ACCOUNT_SID, DEMO_CONFERENCE_SID, DEMO_STREAM_SID))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await stop_first(pilot, app)
+        assert "Stream stopped" in screen_text(app)
+        app.main.field("stream").input.focus()
+        app.main.field("stream").value = ""
+        await type_text(pilot, DEMO_RECORDING_STREAM_SID)
+        await settle(pilot)
+        text = screen_text(app)
+        assert "✔ Stream stopped" not in text
+        assert "previous result" in text.lower()
+
+
+async def test_a_validation_error_goes_once_the_field_is_corrected(make_app: AppFactory) -> None:
+    app = make_app(Prefill(DEMO_ACCOUNT_SID, "not-a-sid", DEMO_STREAM_SID))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Not sent" in screen_text(app)
+        app.main.field("conference").value = DEMO_CONFERENCE_SID
+        await settle(pilot)
+        assert "Not sent" not in screen_text(app)
+
+
+async def test_picking_another_conference_clears_a_stream_of_the_old_one(
+    make_app: AppFactory,
+) -> None:
+    app = make_app(Prefill(DEMO_ACCOUNT_SID, DEMO_CONFERENCE_SID, DEMO_STREAM_SID))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main.conference_chosen(DEMO_INCIDENT_CONFERENCE_SID)
+        await settle(pilot)
+        assert app.main.field("conference").value == DEMO_INCIDENT_CONFERENCE_SID
+        assert app.main.field("stream").value == ""
+
+
+async def test_relative_times_keep_ticking(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = {"now": FIXED_NOW + timedelta(seconds=2)}
+    monkeypatch.setattr(panels.ResultPanel, "TICK", 0.05)
+    monkeypatch.setattr(panels, "now", lambda: clock["now"])
+    app = make_app(Prefill(DEMO_ACCOUNT_SID, DEMO_CONFERENCE_SID, DEMO_STREAM_SID))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await stop_first(pilot, app)
+        assert re.search(r"just\s+now", screen_text(app)), screen_text(app)
+        clock["now"] = FIXED_NOW + timedelta(minutes=3)
+        await wait_until(
+            pilot, lambda: bool(re.search(r"3\s+minutes\s+ago", screen_text(app))), what="the tick"
+        )
