@@ -7,12 +7,26 @@ its exit code without a table of its own, and the TUI can tell error kinds apart
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """The exit codes of the contract, defined once for every command."""
+
+    OK = 0
+    ERROR = 1  # a failure with no code of its own (a bug, or the emulator could not listen)
+    INVALID = 2  # invalid input, usage or missing credentials: nothing sent
+    AUTHENTICATION = 3
+    NOT_FOUND = 4
+    REJECTED = 5
+    UNAVAILABLE = 6  # network, timeout, 429 or 5xx after retries, unreadable response
+    INTERRUPTED = 130  # ctrl+c, SIGTERM, SIGHUP: the shell's 128 + SIGINT
 
 
 class StreamTuiError(Exception):
     """Base class: an error the user should see as a message, never as a traceback."""
 
-    exit_code = 1
+    exit_code: ExitCode = ExitCode.ERROR
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -25,7 +39,7 @@ class StreamTuiError(Exception):
 class InvalidInput(StreamTuiError, ValueError):
     """A value the user gave is not valid; nothing was sent."""
 
-    exit_code = 2
+    exit_code = ExitCode.INVALID
 
     def __init__(self, message: str, *, field: str = "") -> None:
         super().__init__(message)
@@ -35,7 +49,7 @@ class InvalidInput(StreamTuiError, ValueError):
 class CredentialsError(StreamTuiError):
     """Credentials are missing or cannot be read; nothing was sent."""
 
-    exit_code = 2
+    exit_code = ExitCode.INVALID
 
 
 class KeyringUnavailable(CredentialsError):
@@ -45,13 +59,13 @@ class KeyringUnavailable(CredentialsError):
 class ConfigError(StreamTuiError):
     """The config file cannot be read or written; the file itself is left untouched."""
 
-    exit_code = 2
+    exit_code = ExitCode.INVALID
 
 
 class ApiError(StreamTuiError):
     """The API answered with an error. Carries everything a support ticket needs."""
 
-    exit_code = 5
+    exit_code = ExitCode.REJECTED
 
     def __init__(
         self,
@@ -78,25 +92,25 @@ class ApiError(StreamTuiError):
 class AuthenticationError(ApiError):
     """401/403: wrong project ID or token, or a token without the Voice scope."""
 
-    exit_code = 3
+    exit_code = ExitCode.AUTHENTICATION
 
 
 class NotFoundError(ApiError):
     """404: no such account, conference, or stream (by SID or name)."""
 
-    exit_code = 4
+    exit_code = ExitCode.NOT_FOUND
 
 
 class RejectedError(ApiError):
     """400/409/422 (and other 4xx): the API refused the request as it stands; not retried."""
 
-    exit_code = 5
+    exit_code = ExitCode.REJECTED
 
 
 class RateLimitedError(ApiError):
     """429 after every retry, or a Retry-After longer than the time left."""
 
-    exit_code = 6
+    exit_code = ExitCode.UNAVAILABLE
 
     def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: object) -> None:
         super().__init__(message, **kwargs)  # type: ignore[arg-type]
@@ -106,13 +120,13 @@ class RateLimitedError(ApiError):
 class ServerError(ApiError):
     """5xx after every retry."""
 
-    exit_code = 6
+    exit_code = ExitCode.UNAVAILABLE
 
 
 class UnreadableResponse(ApiError):
     """The response could not be read: not JSON, empty, too large, or not the documented shape."""
 
-    exit_code = 6
+    exit_code = ExitCode.UNAVAILABLE
 
 
 class UnconfirmedStop(ApiError):
@@ -122,7 +136,7 @@ class UnconfirmedStop(ApiError):
     clipped), beside the HTTP status, request ID and attempts of every ApiError.
     """
 
-    exit_code = 6
+    exit_code = ExitCode.UNAVAILABLE
 
     def __init__(
         self,
@@ -142,7 +156,7 @@ class UnconfirmedStop(ApiError):
 class NetworkError(StreamTuiError):
     """No answer: DNS, connect, TLS, a dropped connection, or the deadline ran out."""
 
-    exit_code = 6
+    exit_code = ExitCode.UNAVAILABLE
 
     def __init__(
         self, message: str, *, host: str = "", timeout: float | None = None, attempts: int = 1

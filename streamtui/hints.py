@@ -26,6 +26,11 @@ def _code(error: ApiError) -> int | None:
         return None
 
 
+def _count(number: int, noun: str) -> str:
+    """`1 attempt`, `3 attempts`: a real plural, never `attempt(s)`."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def hint_for(
     error: BaseException, *, target: StopTarget | None = None, host: str = "", stopping: bool = True
 ) -> str:
@@ -38,7 +43,7 @@ def hint_for(
         isinstance(error, ApiError) and _code(error) == 20003
     ):
         return (
-            "Check the project ID and API token (`streamtui auth status`), and that the token "
+            "Check the project ID and API token (run 'streamtui auth status'), and that the token "
             "has the Voice scope in your SignalWire space."
         )
     if isinstance(error, NotFoundError) or (isinstance(error, ApiError) and _code(error) == 20404):
@@ -50,7 +55,7 @@ def hint_for(
             else f"no stream with SID {target.stream.value}"
         )
         return (
-            f"Either there is {stream} (SID or name) on conference {target.conference}, or "
+            f"Either there is {stream} on conference {target.conference}, or "
             f"that conference is not in account {target.account}, or the account is not in "
             f"space {host or 'this space'}. Check all three SIDs and the space."
         )
@@ -72,7 +77,7 @@ def hint_for(
         return "SignalWire could not answer properly: try again shortly."
     if isinstance(error, ServerError):
         return (
-            f"SignalWire had a server error after {error.attempts} attempt(s). Stopping is "
+            f"SignalWire had a server error after {_count(error.attempts, 'attempt')}. Stopping is "
             "safe to repeat: try again shortly, and quote the request ID to support if it "
             "persists."
         )

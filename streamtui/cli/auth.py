@@ -18,6 +18,7 @@ from streamtui.credentials import (
 )
 from streamtui.errors import (
     CredentialsError,
+    ExitCode,
     InvalidInput,
     KeyringUnavailable,
     StreamTuiError,
@@ -83,7 +84,7 @@ def _login(args: argparse.Namespace) -> int:
         asyncio.run(auth_flow.check_keyring(store, identity))
     except KeyringUnavailable as exc:
         print(f"error: {exc.message}\nThe token was stored nowhere.", file=sys.stderr)
-        return 2
+        return ExitCode.INVALID
     token = _read_token(args)
     try:
         result = asyncio.run(
@@ -99,7 +100,7 @@ def _login(args: argparse.Namespace) -> int:
         )
     except KeyringUnavailable as exc:
         print(f"error: {exc.message}\nThe token was stored nowhere.", file=sys.stderr)
-        return 2
+        return ExitCode.INVALID
     except StreamTuiError as exc:
         print("The credentials were not stored.", file=sys.stderr)
         return fail(exc, host=identity.base_url, secret=token, stopping=False)
@@ -115,7 +116,7 @@ def _login(args: argparse.Namespace) -> int:
         f"{checked}stored in {backend}, as {username}: it is sent only to {identity.where}. "
         f"Profile saved in {path}."
     )
-    return 0
+    return ExitCode.OK
 
 
 def _status(args: argparse.Namespace) -> int:
@@ -144,7 +145,7 @@ def _status(args: argparse.Namespace) -> int:
         rows.insert(1, ("production", "yes (stricter confirmation in the TUI)"))
     for label, value in rows:
         print(f"{label + ':':<12}{value}")
-    return 0
+    return ExitCode.OK
 
 
 def _logout(args: argparse.Namespace) -> int:
@@ -171,4 +172,4 @@ def _logout(args: argparse.Namespace) -> int:
             f"Profile {name!r} had no token for {identity.where} in the OS keyring; nothing to "
             "delete."
         )
-    return 0
+    return ExitCode.OK

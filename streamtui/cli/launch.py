@@ -7,6 +7,7 @@ import os
 from typing import TYPE_CHECKING
 
 from streamtui.cli.common import config_path
+from streamtui.errors import ExitCode
 
 if TYPE_CHECKING:
     from streamtui.session import Session
@@ -23,7 +24,7 @@ def run_tui(args: argparse.Namespace) -> int:
         with demo_session() as session:
             prefill = _prefill(args, session)
             StreamTuiApp(session, prefill).run(mouse=mouse)
-        return 0
+        return ExitCode.OK
     from streamtui.paths import state_dir
     from streamtui.session import Session
 
@@ -35,7 +36,7 @@ def run_tui(args: argparse.Namespace) -> int:
         env=os.environ,
     )
     StreamTuiApp(session, _prefill(args, session)).run(mouse=mouse)
-    return 0
+    return ExitCode.OK
 
 
 def _prefill(args: argparse.Namespace, session: Session) -> Prefill:

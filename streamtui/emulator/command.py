@@ -17,6 +17,7 @@ import threading
 from types import FrameType
 from typing import TextIO
 
+from streamtui.cli.parser import emulator_options as configure_parser
 from streamtui.emulator.data import (
     DEMO_ACCOUNT_SID,
     DEMO_API_TOKEN,
@@ -26,13 +27,8 @@ from streamtui.emulator.data import (
     DEMO_STREAM_SID,
     DEMO_TARGETS,
 )
-from streamtui.emulator.faults import Fault
 from streamtui.emulator.server import Emulator
-
-EXIT_OK = 0
-EXIT_ERROR = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
+from streamtui.errors import ExitCode
 
 
 def is_loopback(host: str) -> bool:
@@ -42,62 +38,6 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
-
-
-def _fault_arg(text: str) -> Fault:
-    try:
-        return Fault.parse(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _non_negative(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0 <= value < float("inf"):
-        raise argparse.ArgumentTypeError("must be a number of seconds >= 0")
-    return value
-
-
-def configure_parser(parser: argparse.ArgumentParser) -> None:
-    """Add the emulator's options to `parser` (a subcommand parser or a standalone one)."""
-    parser.add_argument(
-        "--host",
-        default="127.0.0.1",
-        help="loopback address to listen on (default 127.0.0.1); other addresses are refused",
-    )
-    parser.add_argument("--port", type=int, default=0, help="TCP port (default 0: pick a free one)")
-    parser.add_argument(
-        "--latency",
-        type=_non_negative,
-        default=0.0,
-        metavar="SECONDS",
-        help="delay every API response by this much",
-    )
-    parser.add_argument(
-        "--fault",
-        action="append",
-        type=_fault_arg,
-        default=[],
-        metavar="FAULT",
-        help="queue a one-shot fault for the next API request (repeatable, in order): an HTTP "
-        "status such as 503, 429[:SECONDS], html502, malformed, empty, drop, delay:SECONDS; "
-        "append @stop to hit only stop requests",
-    )
-    parser.add_argument(
-        "--rate-limit-every",
-        type=int,
-        default=0,
-        metavar="N",
-        help="answer every N-th stop request with 429 and Retry-After: 1",
-    )
-    parser.add_argument(
-        "--no-demo-data",
-        action="store_true",
-        help="start empty, without the demo account, conferences and streams",
-    )
 
 
 def run(
@@ -115,13 +55,13 @@ def run(
             "credentials, so it only listens on loopback (127.0.0.1 or ::1)",
             file=sys.stderr,
         )
-        return EXIT_USAGE
+        return ExitCode.INVALID
     if not 0 <= args.port <= 65535:
         print(f"streamtui emulator: bad port {args.port}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.INVALID
     if args.rate_limit_every < 0:
         print("streamtui emulator: --rate-limit-every must be >= 0", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.INVALID
 
     emulator = Emulator(host, args.port, latency=args.latency, seed_demo=not args.no_demo_data)
     emulator.faults.queue(*args.fault)
@@ -142,15 +82,15 @@ def run(
             print(
                 f"streamtui emulator: cannot listen on {host}:{args.port}: {exc}", file=sys.stderr
             )
-            return EXIT_ERROR
+            return ExitCode.ERROR
         if in_main:
             previous_term = signal.signal(signal.SIGTERM, on_term)
         out.write(_banner(base_url, demo=not args.no_demo_data))
         out.flush()
         stop.wait()
-        return EXIT_OK
+        return ExitCode.OK
     except KeyboardInterrupt:
-        return EXIT_INTERRUPTED
+        return ExitCode.INTERRUPTED
     finally:
         emulator.stop()
         if in_main and previous_term is not None:

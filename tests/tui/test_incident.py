@@ -170,7 +170,7 @@ async def test_f5_batch_of_saved_and_pasted_streams(
         assert rows["no-such-feed"][2:4] == ["failed", "404"]
         assert rows["ai-summary"][2] == "stopped"
         assert rows[DEMO_FLAKY_STREAM_SID][4].startswith(
-            "Service Unavailable — SignalWire had a server error after 3 attempt(s)"
+            "Service Unavailable — SignalWire had a server error after 3 attempts"
         )
         status = static_text(app, "#batch-status")
         assert status.startswith("Done in ")

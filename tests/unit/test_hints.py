@@ -63,6 +63,41 @@ def test_not_found_hint_names_the_stream_sid() -> None:
     assert "three SIDs" in hint
 
 
+def test_not_found_hint_says_only_what_was_given() -> None:
+    by_sid = StopTarget.parse(ACCOUNT, CONFERENCE, STREAM)
+    by_name = StopTarget.parse(ACCOUNT, CONFERENCE, "feed")
+    for target in (by_sid, by_name):
+        hint = hint_for(NotFoundError("x", status=404), target=target, host=HOST)
+        assert "SID or name" not in hint
+
+
+def test_server_error_hint_counts_in_words() -> None:
+    one = hint_for(ServerError("x", status=500, attempts=1), host=HOST)
+    three = hint_for(ServerError("x", status=500, attempts=3), host=HOST)
+    assert "after 1 attempt." in one or "after 1 attempt " in one
+    assert "after 3 attempts" in three
+    assert "(s)" not in one + three
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        AuthenticationError("x", status=401),
+        NotFoundError("x", status=404),
+        ServerError("x", status=500),
+        UnreadableResponse("x"),
+        DeadlineExceeded("x", host=HOST, timeout=5),
+        NetworkError("x", host=HOST),
+        RuntimeError("x"),
+    ],
+)
+def test_hints_are_plain_words_without_backticks(error: BaseException) -> None:
+    target = StopTarget.parse(ACCOUNT, CONFERENCE, STREAM)
+    hint = hint_for(error, target=target, host=HOST)
+    assert "`" not in hint
+    assert "(s)" not in hint
+
+
 def test_not_found_hint_without_a_target() -> None:
     hint = hint_for(NotFoundError("nope", status=404), host=HOST)
     assert "SIDs" in hint
@@ -103,7 +138,7 @@ def test_rejected_hint_quotes_what_signalwire_said() -> None:
 
 def test_server_error_hint_counts_attempts() -> None:
     hint = hint_for(ServerError("boom", status=503, attempts=3, request_id="RQ1"))
-    assert "after 3 attempt(s)" in hint
+    assert "after 3 attempts" in hint
     assert "safe to repeat" in hint
     assert "request ID" in hint
 

@@ -22,7 +22,6 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Input, Static
 from textual.worker import Worker
 
-from streamtui import startup
 from streamtui.config import Entry, Kind, SavedTarget
 from streamtui.errors import ConfigError, InvalidInput
 from streamtui.hints import unexpected
@@ -163,7 +162,6 @@ class MainScreen(Screen[None]):
             self._update_note(kind)
         empty = next((k for k in KINDS[1:] if not self.field(k).value), None)
         self.field(empty or "stream").input.focus()
-        self.call_after_refresh(startup.end)  # the launch ends with this first paint
 
     def field(self, kind: str) -> TargetField:
         return self.fields[kind]
