@@ -1,7 +1,7 @@
 """`streamtui emulator`: run the emulator in the foreground for manual tests and demos.
 
 Prints the base URL first (a script can read one line and go), then the demo credentials as
-ready-to-paste `export` lines and an example `streamtui stop`, then serves until Ctrl-C (exit 130)
+ready-to-paste `export` lines and an example stop command, then serves until Ctrl-C (exit 130)
 or SIGTERM (exit 0). Loopback only: the demo credentials are public, so it must never listen on a
 network interface.
 """
@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import os
 import shlex
+import shutil
 import signal
 import sys
 import threading
@@ -97,7 +99,24 @@ def run(
             signal.signal(signal.SIGTERM, previous_term)
 
 
-def _banner(base_url: str, *, demo: bool) -> str:
+def streamtui_command(argv0: str | None = None) -> str:
+    """How to run streamtui from the user's shell, for the banner's example: `streamtui` when
+    PATH finds the very script that runs now, else that script's path, else this interpreter's
+    `-m streamtui` (started as `python -m streamtui.emulator`, or from a virtualenv not on PATH)."""
+    argv0 = sys.argv[0] if argv0 is None else argv0
+    if os.path.basename(argv0) == "streamtui":
+        found = shutil.which("streamtui")
+        if found and os.path.abspath(found) == os.path.abspath(argv0):
+            return "streamtui"
+        return shlex.quote(argv0)
+    python = shutil.which("python3")
+    if python and os.path.abspath(python) == os.path.abspath(sys.executable):
+        return "python3 -m streamtui"
+    return f"{shlex.quote(sys.executable)} -m streamtui"
+
+
+def _banner(base_url: str, *, demo: bool, command: str | None = None) -> str:
+    """What the emulator prints first; every line fits 80 columns but a very long command path."""
     q = shlex.quote
     lines = [
         f"streamtui emulator listening on {base_url}",
@@ -118,12 +137,15 @@ def _banner(base_url: str, *, demo: bool) -> str:
     if demo:
         lines += [
             "Then stop a demo stream:",
-            f"  streamtui stop --conference {DEMO_CONFERENCE_SID} --stream {DEMO_STREAM_SID}",
+            f"  {command or streamtui_command()} stop \\",
+            f"    --conference {DEMO_CONFERENCE_SID} \\",
+            f"    --stream {DEMO_STREAM_SID}",
             "",
-            "Demo streams (label: conference stream):",
-            *(f"  {t.label}: {t.conference} {t.stream}" for t in DEMO_TARGETS),
-            "",
+            "Demo streams (label, then conference and stream SIDs):",
         ]
+        for target in DEMO_TARGETS:
+            lines += [f"  {target.label}", f"    {target.conference} {target.stream}"]
+        lines.append("")
     lines += [
         f"Admin API (faults, stats, requests): {base_url}/__emulator__/",
         "Ctrl-C to stop.",
