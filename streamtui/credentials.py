@@ -220,6 +220,17 @@ def _untrusted(info: BackendInfo) -> KeyringUnavailable:
     )
 
 
+class TokenStore(Protocol):
+    """Where API tokens are kept: the OS keyring (KeyringStore), or a stand-in (demo mode)."""
+
+    def backend_name(self) -> str: ...
+    def is_insecure(self) -> bool: ...
+    def get(self, username: str) -> Secret | None: ...
+    def has(self, username: str) -> bool: ...
+    def set(self, username: str, token: Secret) -> str: ...
+    def delete(self, username: str) -> bool: ...
+
+
 class KeyringStore:
     """The OS keyring behind a timeout and a backend check. Holds no token itself."""
 
@@ -507,7 +518,7 @@ def resolve(
     profile: ProfileLike | None = None,
     profile_name: str | None = None,
     env: Mapping[str, str] | None = None,
-    store: KeyringStore | None = None,
+    store: TokenStore | None = None,
     session_token: Secret | None = None,
 ) -> Credentials:
     """Full credentials by the resolution order, or CredentialsError saying how to provide them."""
@@ -543,7 +554,7 @@ def resolve(
 
 
 def _no_token(
-    identity: PartialCredentials, store: KeyringStore, profile_name: str | None
+    identity: PartialCredentials, store: TokenStore, profile_name: str | None
 ) -> CredentialsError:
     """No token for this destination. When the space has one, say that it is not sent here."""
     project = identity.project_id

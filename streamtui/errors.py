@@ -1,7 +1,7 @@
 """Every error streamtui raises on purpose, in one place.
 
-Each class carries the exit code of the contract (`stop` and `auth`), so the CLI maps an error to
-its exit code without a table of its own, and the TUI can tell error kinds apart by type.
+Each class carries the exit code of the contract (`stop` and `auth`) and the title a user reads
+above its message, so neither the CLI nor the TUI keeps a table of its own.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ class ExitCode(IntEnum):
 class StreamTuiError(Exception):
     """Base class: an error the user should see as a message, never as a traceback."""
 
+    title = "Failed"  # what went wrong, in a few words: the TUI's error panel heading
     exit_code: ExitCode = ExitCode.ERROR
 
     def __init__(self, message: str) -> None:
@@ -39,6 +40,7 @@ class StreamTuiError(Exception):
 class InvalidInput(StreamTuiError, ValueError):
     """A value the user gave is not valid; nothing was sent."""
 
+    title = "Invalid input"
     exit_code = ExitCode.INVALID
 
     def __init__(self, message: str, *, field: str = "") -> None:
@@ -49,16 +51,20 @@ class InvalidInput(StreamTuiError, ValueError):
 class CredentialsError(StreamTuiError):
     """Credentials are missing or cannot be read; nothing was sent."""
 
+    title = "No credentials"
     exit_code = ExitCode.INVALID
 
 
 class KeyringUnavailable(CredentialsError):
     """No usable OS keyring: the message says what happened and what to do instead."""
 
+    title = "No usable keyring"
+
 
 class ConfigError(StreamTuiError):
     """The config file cannot be read or written; the file itself is left untouched."""
 
+    title = "Config problem"
     exit_code = ExitCode.INVALID
 
 
@@ -92,24 +98,28 @@ class ApiError(StreamTuiError):
 class AuthenticationError(ApiError):
     """401/403: wrong project ID or token, or a token without the Voice scope."""
 
+    title = "Authentication failed"
     exit_code = ExitCode.AUTHENTICATION
 
 
 class NotFoundError(ApiError):
     """404: no such account, conference, or stream (by SID or name)."""
 
+    title = "Not found"
     exit_code = ExitCode.NOT_FOUND
 
 
 class RejectedError(ApiError):
     """400/409/422 (and other 4xx): the API refused the request as it stands; not retried."""
 
+    title = "Rejected by SignalWire"
     exit_code = ExitCode.REJECTED
 
 
 class RateLimitedError(ApiError):
     """429 after every retry, or a Retry-After longer than the time left."""
 
+    title = "Rate limited"
     exit_code = ExitCode.UNAVAILABLE
 
     def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: object) -> None:
@@ -120,12 +130,14 @@ class RateLimitedError(ApiError):
 class ServerError(ApiError):
     """5xx after every retry."""
 
+    title = "SignalWire server error"
     exit_code = ExitCode.UNAVAILABLE
 
 
 class UnreadableResponse(ApiError):
     """The response could not be read: not JSON, empty, too large, or not the documented shape."""
 
+    title = "Unreadable response"
     exit_code = ExitCode.UNAVAILABLE
 
 
@@ -156,6 +168,7 @@ class UnconfirmedStop(ApiError):
 class NetworkError(StreamTuiError):
     """No answer: DNS, connect, TLS, a dropped connection, or the deadline ran out."""
 
+    title = "Network error"
     exit_code = ExitCode.UNAVAILABLE
 
     def __init__(
@@ -169,3 +182,5 @@ class NetworkError(StreamTuiError):
 
 class DeadlineExceeded(NetworkError):
     """The whole operation, all attempts included, took longer than its timeout."""
+
+    title = "Timed out"

@@ -17,6 +17,7 @@ from streamtui.credentials import (
     Credentials,
     KeyringStore,
     PartialCredentials,
+    TokenStore,
     resolve,
     resolve_identity,
 )
@@ -46,7 +47,7 @@ class Session:
     session_token: Secret | None = None
     problem: str | None = None
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
-    store: KeyringStore = field(default_factory=KeyringStore)
+    store: TokenStore = field(default_factory=KeyringStore)
 
     @classmethod
     def open(

@@ -246,3 +246,15 @@ def test_an_unexpected_error_in_a_stop_says_the_stop_may_have_happened() -> None
     assert "may or may not have taken effect" in stopping and "bug in streamtui" in stopping
     listing = hint_for(RuntimeError("x"), stopping=False)
     assert "stop" not in listing.lower() and "bug in streamtui" in listing
+
+
+def test_every_error_kind_has_a_title_of_its_own() -> None:
+    """The TUI's error heading comes from the error class, so a new kind cannot be left without."""
+    kinds = [InvalidInput, CredentialsError, ConfigError, AuthenticationError, NotFoundError]
+    kinds += [RejectedError, RateLimitedError, ServerError, UnreadableResponse, NetworkError]
+    kinds += [DeadlineExceeded]
+    titles = [kind.title for kind in kinds]
+    assert len(set(titles)) == len(titles)
+    assert StreamTuiError("x").title == "Failed"
+    assert NotFoundError("x").title == "Not found"
+    assert all(" " in t or t.isalpha() for t in titles)
