@@ -663,44 +663,6 @@ def add_entry(path: Path | str, entry: Entry) -> Config:
     return update_config(path, mutate)
 
 
-def relabel_entry(
-    path: Path | str, kind: Kind, sid: str, label: str, parent: str | None = None
-) -> Config:
-    """Change the label of a saved SID; ConfigError if it is not saved (any more)."""
-    wanted = _valid_sid(kind, sid)
-    wanted_parent = _parent(kind, parent)
-
-    def mutate(raw: dict[str, Any]) -> None:
-        for item in raw.get(SECTIONS[kind], []):
-            if _matches(kind, item, wanted, wanted_parent):
-                item["label"] = label
-                return
-        raise ConfigError(
-            f"{path}: {wanted} is not among the saved {SECTIONS[kind]} (another "
-            "streamtui may have removed it); nothing changed."
-        )
-
-    return update_config(path, mutate)
-
-
-def remove_entry(path: Path | str, kind: Kind, sid: str, parent: str | None = None) -> Config:
-    """Forget a saved SID (a stream name: in every conference unless `parent` is given).
-
-    Removing one that is not there changes nothing.
-    """
-    wanted = _normal(kind, sid) or sid
-    wanted_parent = _parent(kind, parent)
-
-    def mutate(raw: dict[str, Any]) -> None:
-        section = SECTIONS[kind]
-        if section in raw:
-            raw[section] = [
-                item for item in raw[section] if not _matches(kind, item, wanted, wanted_parent)
-            ]
-
-    return update_config(path, mutate)
-
-
 def add_target(path: Path | str, target: SavedTarget) -> Config:
     """Save a target under its label, replacing a saved target of the same label."""
     table = {
@@ -717,15 +679,5 @@ def add_target(path: Path | str, target: SavedTarget) -> Config:
                 items[index] = table
                 return
         items.append(table)
-
-    return update_config(path, mutate)
-
-
-def remove_target(path: Path | str, label: str) -> Config:
-    """Forget a saved target; removing one that is not there changes nothing."""
-
-    def mutate(raw: dict[str, Any]) -> None:
-        if "targets" in raw:
-            raw["targets"] = [item for item in raw["targets"] if item.get("label") != label]
 
     return update_config(path, mutate)
