@@ -65,7 +65,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _VALIDATORS: dict[Kind, Callable[[str], str]] = {
     "account": validate_account_sid,
     "conference": validate_conference_sid,
-    "stream": lambda value: validate_stream(value).value,
+    "stream": lambda value: validate_stream(value).written,
 }
 
 KeyPath = tuple[str | int, ...]

@@ -38,6 +38,13 @@ class StreamRef:
     def kind(self) -> str:
         return "name" if self.is_name else "SID"
 
+    @property
+    def written(self) -> str:
+        """The value to save or show in a field: validated again, it gives this same reference
+        (a name that would read as a mistyped SID keeps its `name:` prefix)."""
+        needs_prefix = _SID_SHAPED.match(self.value) or self.value.startswith(NAME_PREFIX)
+        return f"{NAME_PREFIX}{self.value}" if self.is_name and needs_prefix else self.value
+
     def __str__(self) -> str:
         return self.value
 

@@ -555,3 +555,13 @@ def test_plain_http_to_a_looked_up_name_says_what_to_write() -> None:
     with pytest.raises(InvalidInput) as caught:
         validate_base_url("http://localhost.:8080")
     assert "http://127.0.0.1:8080" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "typed", [UUID, "feed", "name:" + UUID[:-1], "name:name:x", "name:" + UUID, "cafe-feed"]
+)
+def test_a_stream_written_back_reads_the_same(typed: str) -> None:
+    """What the config and the TUI's field keep of a stream validates to the same reference:
+    a saved name shaped like a SID is not refused when the config is read again."""
+    ref = validate_stream(typed)
+    assert validate_stream(ref.written) == ref

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 
 def _stream_value(value: str) -> str:
-    return validate_stream(value).value
+    return validate_stream(value).written
 
 
 VALIDATORS: dict[str, Callable[[str], str]] = {
