@@ -154,8 +154,8 @@ class Config:
             known = ", ".join(sorted(self.profiles)) or "none"
             raise ConfigError(
                 f"No profile {name!r} in {self.path} (profiles there: {known}). Check --profile, "
-                f"or create it with `streamtui auth login --profile {name} --space <space> "
-                "--project-id <uuid>`."
+                f"or create it with 'streamtui auth login --profile {name} --space <space> "
+                "--project-id <uuid>'."
             )
         return name, found
 
@@ -311,7 +311,7 @@ def _check_keys(table: Mapping[str, Any], allowed: tuple[str, ...], at: KeyPath)
                 (*at, key),
                 "an API token does not belong in the config file (anyone who can read "
                 "the file could use it). Remove this key; store the token in the OS "
-                "keyring with `streamtui auth login`, or set SIGNALWIRE_API_TOKEN.",
+                "keyring with 'streamtui auth login', or set SIGNALWIRE_API_TOKEN.",
             )
         if key not in allowed:
             raise _Invalid(

@@ -14,7 +14,7 @@ from streamtui.errors import (
     StreamTuiError,
     UnreadableResponse,
 )
-from streamtui.formatting import duration
+from streamtui.formatting import count, duration
 from streamtui.sanitize import clean
 from streamtui.target import StopTarget
 
@@ -24,11 +24,6 @@ def _code(error: ApiError) -> int | None:
         return int(error.code) if error.code is not None else None
     except (TypeError, ValueError):
         return None
-
-
-def _count(number: int, noun: str) -> str:
-    """`1 attempt`, `3 attempts`: a real plural, never `attempt(s)`."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def hint_for(
@@ -77,7 +72,7 @@ def hint_for(
         return "SignalWire could not answer properly: try again shortly."
     if isinstance(error, ServerError):
         return (
-            f"SignalWire had a server error after {_count(error.attempts, 'attempt')}. Stopping is "
+            f"SignalWire had a server error after {count(error.attempts, 'attempt')}. Stopping is "
             "safe to repeat: try again shortly, and quote the request ID to support if it "
             "persists."
         )

@@ -43,7 +43,7 @@ def _read_token(args: argparse.Namespace) -> Secret:
     else:
         raise InvalidInput(
             "No token: pass --with-token and give the token on stdin, e.g. "
-            "`streamtui auth login --with-token < token.txt`."
+            "'streamtui auth login --with-token < token.txt'."
         )
     try:
         return Secret(validate_token(raw))

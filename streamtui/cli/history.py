@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from streamtui.errors import ExitCode
+from streamtui.formatting import count
 from streamtui.history import HistoryLog
 from streamtui.paths import folder_problem
 from streamtui.sanitize import clean
@@ -111,7 +112,8 @@ def table(rows: list[list[str]], limit: int | None) -> list[str]:
 def _skipped_note(log: HistoryLog) -> None:
     if log.skipped:
         print(
-            f"warning: skipped {log.skipped} line(s) of {log.path} that are not readable records.",
+            f"warning: skipped {count(log.skipped, 'line')} of {log.path} that are not "
+            "readable records.",
             file=sys.stderr,
         )
     problem = folder_problem(log.path.parent)

@@ -258,3 +258,11 @@ def test_every_error_kind_has_a_title_of_its_own() -> None:
     assert StreamTuiError("x").title == "Failed"
     assert NotFoundError("x").title == "Not found"
     assert all(" " in t or t.isalpha() for t in titles)
+
+
+def test_counts_read_as_words() -> None:
+    from streamtui.formatting import count
+
+    assert count(1, "page") == "1 page"
+    assert count(0, "conference") == "0 conferences"
+    assert count(3, "in-progress conference") == "3 in-progress conferences"
