@@ -39,6 +39,7 @@ from streamtui.errors import (
     RejectedError,
     ServerError,
     UnconfirmedStop,
+    UnexpectedResponse,
     UnreadableResponse,
 )
 from streamtui.models import Conference, ConferenceStream, capped_json, clip, parse_api_date
@@ -280,7 +281,7 @@ def error_from_response(
         return ServerError(message, **kwargs)
     if 300 <= status < 400:
         location = _header(response, "location")
-        return UnreadableResponse(
+        return UnexpectedResponse(
             f"HTTP {status}: the API redirected to {location or 'another address'}, which "
             "streamtui does not follow (credentials only go to your space).",
             **kwargs,
@@ -584,17 +585,17 @@ class _ClientBase:
             return None
         shown = clip(clean(uri), 200)
         if not isinstance(uri, str) or len(uri) > _MAX_PAGE_URI or not uri.isascii():
-            raise UnreadableResponse(f"List Conferences sent an unusable next_page_uri ({shown}).")
+            raise UnexpectedResponse(f"List Conferences sent an unusable next_page_uri ({shown}).")
         if not uri.isprintable() or " " in uri or "\\" in uri:
-            raise UnreadableResponse(f"List Conferences sent an unusable next_page_uri ({shown}).")
+            raise UnexpectedResponse(f"List Conferences sent an unusable next_page_uri ({shown}).")
         parts = urlsplit(uri)
         if (parts.scheme or parts.netloc) and (
             f"{parts.scheme}://{parts.netloc}".lower() != self.base_url.lower()
         ):
-            raise UnreadableResponse(f"next_page_uri points to another host ({shown}).")
+            raise UnexpectedResponse(f"next_page_uri points to another host ({shown}).")
         got = parts.path.split("/")
         if any(unquote(segment) in (".", "..") for segment in got):
-            raise UnreadableResponse(f"next_page_uri holds a '..' or '.' segment ({shown}).")
+            raise UnexpectedResponse(f"next_page_uri holds a '..' or '.' segment ({shown}).")
         expected = conferences_path(account).split("/")
         if (
             len(got) != len(expected)
@@ -602,7 +603,7 @@ class _ClientBase:
             or got[-2].lower() != expected[-2].lower()
             or got[-1] not in ("Conferences", "Conferences.json")
         ):
-            raise UnreadableResponse(
+            raise UnexpectedResponse(
                 f"next_page_uri leads outside this account's conferences ({shown}); "
                 "streamtui does not follow it."
             )
@@ -849,8 +850,8 @@ class SignalWireClient(_ClientBase):
                 return
             path, query = next_path, None
             if path + repr(query) in seen:
-                raise UnreadableResponse("List Conferences sent a next_page_uri that loops back.")
-        raise UnreadableResponse(
+                raise UnexpectedResponse("List Conferences sent a next_page_uri that loops back.")
+        raise UnexpectedResponse(
             f"List Conferences has more than {MAX_PAGES} pages; streamtui stops there. "
             "Narrow the list with a filter to see the rest."
         )

@@ -134,7 +134,15 @@ class ServerError(ApiError):
     exit_code = ExitCode.UNAVAILABLE
 
 
-class UnreadableResponse(ApiError):
+class UnexpectedResponse(ApiError):
+    """An answer streamtui does not act on: a redirect (credentials only go to the space), or
+    paging links that lead elsewhere, loop, or go on past the page limit."""
+
+    title = "Unexpected response"
+    exit_code = ExitCode.UNAVAILABLE
+
+
+class UnreadableResponse(UnexpectedResponse):
     """The response could not be read: not JSON, empty, too large, or not the documented shape."""
 
     title = "Unreadable response"

@@ -12,6 +12,7 @@ from streamtui.errors import (
     RejectedError,
     ServerError,
     StreamTuiError,
+    UnexpectedResponse,
     UnreadableResponse,
 )
 from streamtui.formatting import count, duration
@@ -68,7 +69,7 @@ def hint_for(
     if isinstance(error, RejectedError):
         said = "; ".join(error.errors) or error.message
         return f"SignalWire refused the request as it stands: {said}"
-    if not stopping and isinstance(error, ServerError | UnreadableResponse):
+    if not stopping and isinstance(error, ServerError | UnexpectedResponse):
         return "SignalWire could not answer properly: try again shortly."
     if isinstance(error, ServerError):
         return (
@@ -76,9 +77,10 @@ def hint_for(
             "safe to repeat: try again shortly, and quote the request ID to support if it "
             "persists."
         )
-    if isinstance(error, UnreadableResponse):
+    if isinstance(error, UnexpectedResponse):
+        said = "could not be read" if isinstance(error, UnreadableResponse) else "was unexpected"
         return (
-            "The answer could not be read, so the stop may or may not have taken effect. "
+            f"The answer {said}, so the stop may or may not have taken effect. "
             "Stopping is safe to repeat: run it again to see the stream's status."
         )
     if isinstance(error, DeadlineExceeded):

@@ -45,6 +45,7 @@ from streamtui.errors import (
     RejectedError,
     ServerError,
     UnconfirmedStop,
+    UnexpectedResponse,
     UnreadableResponse,
 )
 from streamtui.models import (
@@ -511,8 +512,10 @@ async def test_redirect_is_not_followed(clock: FakeTime, status: int) -> None:
         httpx.Response(status, headers={"location": "https://evil.example/steal"}, content=b"")
     )
     async with make_client(recorder, clock=clock) as client:
-        with pytest.raises(UnreadableResponse) as caught:
+        with pytest.raises(UnexpectedResponse) as caught:
             await client.stop_stream(ACCOUNT, CONFERENCE, STREAM)
+    assert not isinstance(caught.value, UnreadableResponse)  # it was read: and refused
+    assert caught.value.title == "Unexpected response"
     assert [r.url.host for r in recorder.requests] == ["acme.signalwire.com"]
     assert caught.value.exit_code == 6
     assert caught.value.status == status
@@ -966,7 +969,7 @@ async def test_next_page_uri_elsewhere_is_refused(next_uri: str) -> None:
     )
     seen: list[list[Conference]] = []
     async with make_client(recorder) as client:
-        with pytest.raises(UnreadableResponse) as caught:
+        with pytest.raises(UnexpectedResponse) as caught:
             async for page in client.conference_pages(ACCOUNT):
                 seen.append(page)
     assert [[c.sid for c in page] for page in seen] == [["a1"]]
@@ -1450,7 +1453,7 @@ async def test_next_page_outside_the_accounts_conferences_is_refused(next_uri: o
         httpx.Response(200, json=conference_page(["never"], None)),
     )
     async with make_client(recorder) as client:
-        with pytest.raises(UnreadableResponse, match="next_page_uri"):
+        with pytest.raises(UnexpectedResponse, match="next_page_uri"):
             async for _ in client.conference_pages(ACCOUNT):
                 pass
     assert len(recorder.requests) == 1
@@ -1484,7 +1487,7 @@ async def test_paging_stops_with_a_clear_error_after_the_page_limit() -> None:
         return httpx.Response(200, json=conference_page([f"c{len(served)}"], uri))
 
     async with make_client(Recorder(endless)) as client:
-        with pytest.raises(UnreadableResponse, match=f"more than {MAX_PAGES} pages"):
+        with pytest.raises(UnexpectedResponse, match=f"more than {MAX_PAGES} pages"):
             async for _ in client.conference_pages(ACCOUNT):
                 assert len(served) <= MAX_PAGES
     assert len(served) == MAX_PAGES

@@ -266,3 +266,11 @@ def test_counts_read_as_words() -> None:
     assert count(1, "page") == "1 page"
     assert count(0, "conference") == "0 conferences"
     assert count(3, "in-progress conference") == "3 in-progress conferences"
+
+
+def test_a_refused_redirect_is_not_called_unreadable() -> None:
+    from streamtui.errors import UnexpectedResponse
+
+    hint = hint_for(UnexpectedResponse("HTTP 302: redirected", status=302), host=HOST)
+    assert "could not be read" not in hint
+    assert "safe to repeat" in hint
