@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import argparse
+
 import pytest
 
 from streamtui.cli import main
+from streamtui.cli.parser import build_parser
 
-COMMANDS = [
-    [],
-    ["stop"],
-    ["auth"],
-    ["auth", "login"],
-    ["auth", "status"],
-    ["auth", "logout"],
-    ["history"],
-    ["config"],
-    ["emulator"],
-]
+
+def command_paths(parser: argparse.ArgumentParser, path: list[str]) -> list[list[str]]:
+    """Every command and subcommand the parser knows, so a new one is checked too."""
+    found = [path]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found += command_paths(sub, [*path, name])
+    return found
+
+
+COMMANDS = command_paths(build_parser(), [])
 
 
 def help_of(command: list[str], capsys: pytest.CaptureFixture[str]) -> str:
