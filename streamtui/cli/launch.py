@@ -25,6 +25,7 @@ def app_class() -> type[StreamTuiApp]:
     try:
         from streamtui.tui.app import StreamTuiApp
     finally:
+        gc.freeze()  # what the imports made lives as long as the app: later passes skip it
         if collecting:
             gc.enable()
     return StreamTuiApp
