@@ -12,14 +12,13 @@ when its body says that the stream asked for is stopped.
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
 import errno
 import json
 import math
 import random
 import socket
 import ssl
-import threading
 import time
 import zlib
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -40,11 +39,12 @@ from streamtui.errors import (
     RejectedError,
     ServerError,
     UnconfirmedStop,
+    UnexpectedResponse,
     UnreadableResponse,
 )
 from streamtui.models import Conference, ConferenceStream, capped_json, clip, parse_api_date
 from streamtui.sanitize import clean
-from streamtui.validation import StreamRef, is_uuid, validate_base_url
+from streamtui.validation import StreamRef, is_uuid
 
 API_PREFIX = "/api/laml/2010-04-01"
 USER_AGENT = f"streamtui/{__version__}"
@@ -96,9 +96,7 @@ class RetryEvent:
 
 
 async def _sleep(seconds: float) -> None:
-    """asyncio.sleep, imported on first use: the sync client of `stop` never needs asyncio."""
-    import asyncio
-
+    """Every pause of the client, under one name that tests replace with a fake clock."""
     await asyncio.sleep(seconds)
 
 
@@ -122,17 +120,6 @@ class RateGate:
 
     def remaining(self) -> float:
         return max(0.0, self._until - self._clock())
-
-
-def base_url_for(space: str | None, base_url: str | None) -> str:
-    """`https://{space}.signalwire.com`, or the explicit base URL (validated) when given."""
-    from streamtui.validation import space_url
-
-    if base_url:
-        return validate_base_url(base_url)
-    if not space:
-        raise ValueError("either a space or a base URL is needed")
-    return space_url(space)
 
 
 def stream_path(account: str, conference: str, stream: str | StreamRef) -> str:
@@ -294,7 +281,7 @@ def error_from_response(
         return ServerError(message, **kwargs)
     if 300 <= status < 400:
         location = _header(response, "location")
-        return UnreadableResponse(
+        return UnexpectedResponse(
             f"HTTP {status}: the API redirected to {location or 'another address'}, which "
             "streamtui does not follow (credentials only go to your space).",
             **kwargs,
@@ -563,11 +550,10 @@ class _Tally:
 
 
 class _ClientBase:
-    """What the async and the sync client share: URLs, paging rules, and the retry plan.
+    """URLs, paging rules, and the retry plan of the client.
 
-    The retry policy is written once, as a plan (a generator of _Send/_Wait/_Settle steps), so
-    the async client (TUI, batches) and the sync one (`streamtui stop`, which then needs neither
-    asyncio nor anyio and starts ~30 ms sooner) cannot drift apart.
+    The retry policy is written as a plan (a generator of _Send/_Wait/_Settle steps), apart from
+    the sending, so it can be read and tested on its own.
     """
 
     def __init__(
@@ -599,17 +585,17 @@ class _ClientBase:
             return None
         shown = clip(clean(uri), 200)
         if not isinstance(uri, str) or len(uri) > _MAX_PAGE_URI or not uri.isascii():
-            raise UnreadableResponse(f"List Conferences sent an unusable next_page_uri ({shown}).")
+            raise UnexpectedResponse(f"List Conferences sent an unusable next_page_uri ({shown}).")
         if not uri.isprintable() or " " in uri or "\\" in uri:
-            raise UnreadableResponse(f"List Conferences sent an unusable next_page_uri ({shown}).")
+            raise UnexpectedResponse(f"List Conferences sent an unusable next_page_uri ({shown}).")
         parts = urlsplit(uri)
         if (parts.scheme or parts.netloc) and (
             f"{parts.scheme}://{parts.netloc}".lower() != self.base_url.lower()
         ):
-            raise UnreadableResponse(f"next_page_uri points to another host ({shown}).")
+            raise UnexpectedResponse(f"next_page_uri points to another host ({shown}).")
         got = parts.path.split("/")
         if any(unquote(segment) in (".", "..") for segment in got):
-            raise UnreadableResponse(f"next_page_uri holds a '..' or '.' segment ({shown}).")
+            raise UnexpectedResponse(f"next_page_uri holds a '..' or '.' segment ({shown}).")
         expected = conferences_path(account).split("/")
         if (
             len(got) != len(expected)
@@ -617,7 +603,7 @@ class _ClientBase:
             or got[-2].lower() != expected[-2].lower()
             or got[-1] not in ("Conferences", "Conferences.json")
         ):
-            raise UnreadableResponse(
+            raise UnexpectedResponse(
                 f"next_page_uri leads outside this account's conferences ({shown}); "
                 "streamtui does not follow it."
             )
@@ -767,7 +753,7 @@ def _http_options(project_id: str, token: str, base_url: str) -> dict[str, Any]:
 
 
 class SignalWireClient(_ClientBase):
-    """The async client: the TUI and batches. Use it as an async context manager."""
+    """The client of the CLI and the TUI. Use it as an async context manager."""
 
     def __init__(
         self,
@@ -864,8 +850,8 @@ class SignalWireClient(_ClientBase):
                 return
             path, query = next_path, None
             if path + repr(query) in seen:
-                raise UnreadableResponse("List Conferences sent a next_page_uri that loops back.")
-        raise UnreadableResponse(
+                raise UnexpectedResponse("List Conferences sent a next_page_uri that loops back.")
+        raise UnexpectedResponse(
             f"List Conferences has more than {MAX_PAGES} pages; streamtui stops there. "
             "Narrow the list with a filter to see the rest."
         )
@@ -886,8 +872,6 @@ class SignalWireClient(_ClientBase):
         timeout: float | None = None,
         on_send: Callable[[], None] | None = None,
     ) -> Reply:
-        import asyncio  # here, not at the top: the sync client of `stop` needs no event loop
-
         plan = self._plan(self.timeout if timeout is None else timeout)
         outcome: _Outcome = None
         while True:
@@ -958,136 +942,3 @@ class SignalWireClient(_ClientBase):
                 pause = parse_retry_after(value.decode("latin-1"))
                 if pause is not None:
                     self.gate.hold_for(max(pause, self.retry.min_pause))
-
-
-class _Watchdog:
-    """Cuts one attempt's connection when its time is up, wherever the attempt is blocked.
-
-    httpx's timeouts bound each read, not the whole exchange: a server sending a byte every half
-    second, in its headers or its body, never trips them. The sync client has no event loop to
-    cancel the call, so a timer shuts down the socket, which ends a blocked read at once. It
-    holds its own duplicate of the socket (taken through httpcore's documented trace hook), so
-    it never touches a descriptor that httpx has closed and the system has reused.
-    """
-
-    def __init__(self, seconds: float) -> None:
-        self._lock = threading.Lock()
-        self._socket: socket.socket | None = None
-        self._done = False
-        self.fired = False
-        self._timer = threading.Timer(max(seconds, 0.0), self._fire)
-        self._timer.daemon = True
-
-    def trace(self, event: str, info: Mapping[str, Any]) -> None:
-        if event != "connection.connect_tcp.complete":
-            return
-        stream = info.get("return_value")
-        sock = stream.get_extra_info("socket") if stream is not None else None
-        if not isinstance(sock, socket.socket):
-            return
-        with self._lock:
-            if self._done or self._socket is not None:
-                return
-            self._socket = sock.dup()
-            if self.fired:
-                self._cut()
-
-    def _fire(self) -> None:
-        with self._lock:
-            self.fired = True
-            if not self._done:
-                self._cut()
-
-    def _cut(self) -> None:
-        if self._socket is not None:
-            with contextlib.suppress(OSError):
-                self._socket.shutdown(socket.SHUT_RDWR)
-
-    def __enter__(self) -> _Watchdog:
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._timer.cancel()
-        with self._lock:
-            self._done = True
-            if self._socket is not None:
-                self._socket.close()
-                self._socket = None
-
-
-class SyncSignalWireClient(_ClientBase):
-    """The blocking client of `streamtui stop` for one stream: same plan, no event loop.
-
-    Each attempt opens its own connection (no keep-alive) so that its watchdog can cut it.
-    """
-
-    def __init__(
-        self,
-        *,
-        base_url: str,
-        project_id: str,
-        token: str,
-        timeout: float = DEFAULT_TIMEOUT,
-        retry: RetryPolicy | None = None,
-        on_retry: Callable[[RetryEvent], None] | None = None,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        super().__init__(base_url=base_url, timeout=timeout, retry=retry, on_retry=on_retry)
-        self._http = httpx.Client(
-            transport=transport,
-            limits=httpx.Limits(max_keepalive_connections=0),
-            **_http_options(project_id, token, self.base_url),
-        )
-
-    def __enter__(self) -> SyncSignalWireClient:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._http.close()
-
-    def stop_stream(
-        self, account: str, conference: str, stream: str | StreamRef
-    ) -> ConferenceStream:
-        """As SignalWireClient.stop_stream, blocking, within the client's timeout."""
-        path = stream_path(account, conference, stream)
-        return confirm_stop(self._call("POST", path, data={"Status": "stopped"}), stream)
-
-    def _call(self, method: str, path: str, *, data: Mapping[str, str] | None = None) -> Reply:
-        plan = self._plan(self.timeout)
-        outcome: _Outcome = None
-        while True:
-            try:
-                step = plan.send(outcome)
-            except StopIteration as done:
-                reply: Reply = done.value
-                return reply
-            outcome = None
-            if isinstance(step, _Wait):
-                time.sleep(step.seconds)
-            elif isinstance(step, _Send):
-                outcome = self._exchange(method, path, data, step.timeout)
-
-    def _exchange(
-        self, method: str, path: str, data: Mapping[str, str] | None, seconds: float
-    ) -> _Outcome:
-        """One request, its body read within the size cap, the whole of it within `seconds`."""
-        deadline = time.monotonic() + seconds
-        with _Watchdog(seconds) as watchdog:
-            try:
-                with self._http.stream(
-                    method,
-                    path,
-                    data=data,
-                    timeout=httpx.Timeout(seconds),
-                    extensions={"trace": watchdog.trace},
-                ) as response:
-                    reader = _reader_for(response)
-                    for chunk in [] if response.is_stream_consumed else response.iter_raw():
-                        if time.monotonic() >= deadline:
-                            return TimeoutError()
-                        if not reader.feed(chunk):
-                            break
-                    return reader.answer(response)
-            except httpx.TransportError as exc:
-                return TimeoutError() if watchdog.fired else exc

@@ -65,7 +65,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _VALIDATORS: dict[Kind, Callable[[str], str]] = {
     "account": validate_account_sid,
     "conference": validate_conference_sid,
-    "stream": lambda value: validate_stream(value).value,
+    "stream": lambda value: validate_stream(value).written,
 }
 
 KeyPath = tuple[str | int, ...]
@@ -154,8 +154,8 @@ class Config:
             known = ", ".join(sorted(self.profiles)) or "none"
             raise ConfigError(
                 f"No profile {name!r} in {self.path} (profiles there: {known}). Check --profile, "
-                f"or create it with `streamtui auth login --profile {name} --space <space> "
-                "--project-id <uuid>`."
+                f"or create it with 'streamtui auth login --profile {name} --space <space> "
+                "--project-id <uuid>'."
             )
         return name, found
 
@@ -311,7 +311,7 @@ def _check_keys(table: Mapping[str, Any], allowed: tuple[str, ...], at: KeyPath)
                 (*at, key),
                 "an API token does not belong in the config file (anyone who can read "
                 "the file could use it). Remove this key; store the token in the OS "
-                "keyring with `streamtui auth login`, or set SIGNALWIRE_API_TOKEN.",
+                "keyring with 'streamtui auth login', or set SIGNALWIRE_API_TOKEN.",
             )
         if key not in allowed:
             raise _Invalid(
@@ -663,44 +663,6 @@ def add_entry(path: Path | str, entry: Entry) -> Config:
     return update_config(path, mutate)
 
 
-def relabel_entry(
-    path: Path | str, kind: Kind, sid: str, label: str, parent: str | None = None
-) -> Config:
-    """Change the label of a saved SID; ConfigError if it is not saved (any more)."""
-    wanted = _valid_sid(kind, sid)
-    wanted_parent = _parent(kind, parent)
-
-    def mutate(raw: dict[str, Any]) -> None:
-        for item in raw.get(SECTIONS[kind], []):
-            if _matches(kind, item, wanted, wanted_parent):
-                item["label"] = label
-                return
-        raise ConfigError(
-            f"{path}: {wanted} is not among the saved {SECTIONS[kind]} (another "
-            "streamtui may have removed it); nothing changed."
-        )
-
-    return update_config(path, mutate)
-
-
-def remove_entry(path: Path | str, kind: Kind, sid: str, parent: str | None = None) -> Config:
-    """Forget a saved SID (a stream name: in every conference unless `parent` is given).
-
-    Removing one that is not there changes nothing.
-    """
-    wanted = _normal(kind, sid) or sid
-    wanted_parent = _parent(kind, parent)
-
-    def mutate(raw: dict[str, Any]) -> None:
-        section = SECTIONS[kind]
-        if section in raw:
-            raw[section] = [
-                item for item in raw[section] if not _matches(kind, item, wanted, wanted_parent)
-            ]
-
-    return update_config(path, mutate)
-
-
 def add_target(path: Path | str, target: SavedTarget) -> Config:
     """Save a target under its label, replacing a saved target of the same label."""
     table = {
@@ -717,15 +679,5 @@ def add_target(path: Path | str, target: SavedTarget) -> Config:
                 items[index] = table
                 return
         items.append(table)
-
-    return update_config(path, mutate)
-
-
-def remove_target(path: Path | str, label: str) -> Config:
-    """Forget a saved target; removing one that is not there changes nothing."""
-
-    def mutate(raw: dict[str, Any]) -> None:
-        if "targets" in raw:
-            raw["targets"] = [item for item in raw["targets"] if item.get("label") != label]
 
     return update_config(path, mutate)

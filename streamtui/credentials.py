@@ -220,6 +220,17 @@ def _untrusted(info: BackendInfo) -> KeyringUnavailable:
     )
 
 
+class TokenStore(Protocol):
+    """Where API tokens are kept: the OS keyring (KeyringStore), or a stand-in (demo mode)."""
+
+    def backend_name(self) -> str: ...
+    def is_insecure(self) -> bool: ...
+    def get(self, username: str) -> Secret | None: ...
+    def has(self, username: str) -> bool: ...
+    def set(self, username: str, token: Secret) -> str: ...
+    def delete(self, username: str) -> bool: ...
+
+
 class KeyringStore:
     """The OS keyring behind a timeout and a backend check. Holds no token itself."""
 
@@ -257,7 +268,7 @@ class KeyringStore:
                 "No OS keyring is available here (no Secret Service on this session's D-Bus, which "
                 "is usual over SSH). Set SIGNALWIRE_API_TOKEN (with SIGNALWIRE_SPACE and "
                 "SIGNALWIRE_PROJECT_ID) for this shell, start and unlock a keyring "
-                "(e.g. `dbus-run-session -- bash`, then `gnome-keyring-daemon --unlock`), or in "
+                "(e.g. 'dbus-run-session -- bash', then 'gnome-keyring-daemon --unlock'), or in "
                 "the TUI enter the token for this session only."
             )
         return backend
@@ -350,7 +361,7 @@ def _translate(exc: BaseException) -> BaseException:
     if isinstance(exc, keyring.errors.KeyringLocked):
         return KeyringUnavailable(
             "The OS keyring is locked and cannot be unlocked from here (no prompt can be shown). "
-            "Unlock it (for example `echo -n PASSWORD | gnome-keyring-daemon --unlock`), or use "
+            "Unlock it (for example 'echo -n PASSWORD | gnome-keyring-daemon --unlock'), or use "
             "SIGNALWIRE_API_TOKEN, or enter the token for this session only."
         )
     if isinstance(exc, keyring.errors.InitError):
@@ -484,11 +495,11 @@ def resolve_identity(
         else:
             raise CredentialsError(
                 "No SignalWire space: set SIGNALWIRE_SPACE (e.g. 'acme' for acme.signalwire.com), "
-                "or run `streamtui auth login --space acme --project-id <uuid>` to save a profile."
+                "or run 'streamtui auth login --space acme --project-id <uuid>' to save a profile."
             )
         if not raw_project:
             raise CredentialsError(
-                "No project ID: set SIGNALWIRE_PROJECT_ID, or run `streamtui auth login` to save "
+                "No project ID: set SIGNALWIRE_PROJECT_ID, or run 'streamtui auth login' to save "
                 "a profile."
             )
         project = validate_project_id(raw_project)
@@ -507,7 +518,7 @@ def resolve(
     profile: ProfileLike | None = None,
     profile_name: str | None = None,
     env: Mapping[str, str] | None = None,
-    store: KeyringStore | None = None,
+    store: TokenStore | None = None,
     session_token: Secret | None = None,
 ) -> Credentials:
     """Full credentials by the resolution order, or CredentialsError saying how to provide them."""
@@ -543,7 +554,7 @@ def resolve(
 
 
 def _no_token(
-    identity: PartialCredentials, store: KeyringStore, profile_name: str | None
+    identity: PartialCredentials, store: TokenStore, profile_name: str | None
 ) -> CredentialsError:
     """No token for this destination. When the space has one, say that it is not sent here."""
     project = identity.project_id
@@ -552,7 +563,7 @@ def _no_token(
         profile = f" --profile {profile_name}" if profile_name else ""
         return CredentialsError(
             f"No API token for project {project}: set SIGNALWIRE_API_TOKEN, or run "
-            f"`streamtui auth login{profile} --space <space> --project-id {project}` to store it "
+            f"'streamtui auth login{profile} --space <space> --project-id {project}' to store it "
             "in the OS keyring."
         )
     host = destination_name(identity.base_url)
@@ -567,7 +578,7 @@ def _no_token(
             "place it was stored for."
         )
     parts.append(
-        f"Run `{_login_for_host(identity, source, profile_name)}` to store one for that host, "
+        f"Run '{_login_for_host(identity, source, profile_name)}' to store one for that host, "
         f"or set SIGNALWIRE_API_TOKEN{_undo_base_url(source, space)}."
     )
     return CredentialsError(" ".join(parts))

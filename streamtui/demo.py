@@ -20,16 +20,27 @@ from streamtui.session import Session
 class NoKeyring:
     """Stands in for the OS keyring in demo mode: refuses everything, touches nothing."""
 
-    def _refuse(self, *args: object) -> None:
-        raise KeyringUnavailable("Demo mode: the OS keyring is never touched.")
-
-    get = set = delete = _refuse
-
     def backend_name(self) -> str:
         return "none (demo mode)"
 
     def is_insecure(self) -> bool:
         return False
+
+    def get(self, username: str) -> Secret | None:
+        raise self._refused()
+
+    def has(self, username: str) -> bool:
+        return False
+
+    def set(self, username: str, token: Secret) -> str:
+        raise self._refused()
+
+    def delete(self, username: str) -> bool:
+        raise self._refused()
+
+    @staticmethod
+    def _refused() -> KeyringUnavailable:
+        return KeyringUnavailable("Demo mode: the OS keyring is never touched.")
 
 
 def seed_demo_config(path: Path) -> None:
@@ -83,5 +94,5 @@ def demo_session(*, latency: float = 0.4) -> Iterator[Session]:
         )
         session.demo = True
         session.session_token = Secret(DEMO_API_TOKEN)
-        session.store = NoKeyring()  # type: ignore[assignment]
+        session.store = NoKeyring()
         yield session

@@ -1,18 +1,33 @@
 """Every error streamtui raises on purpose, in one place.
 
-Each class carries the exit code of the contract (`stop` and `auth`), so the CLI maps an error to
-its exit code without a table of its own, and the TUI can tell error kinds apart by type.
+Each class carries the exit code of the contract (`stop` and `auth`) and the title a user reads
+above its message, so neither the CLI nor the TUI keeps a table of its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """The exit codes of the contract, defined once for every command."""
+
+    OK = 0
+    ERROR = 1  # a failure with no code of its own (a bug, or the emulator could not listen)
+    INVALID = 2  # invalid input, usage or missing credentials: nothing sent
+    AUTHENTICATION = 3
+    NOT_FOUND = 4
+    REJECTED = 5
+    UNAVAILABLE = 6  # network, timeout, 429 or 5xx after retries, unreadable response
+    INTERRUPTED = 130  # ctrl+c, SIGTERM, SIGHUP: the shell's 128 + SIGINT
 
 
 class StreamTuiError(Exception):
     """Base class: an error the user should see as a message, never as a traceback."""
 
-    exit_code = 1
+    title = "Failed"  # what went wrong, in a few words: the TUI's error panel heading
+    exit_code: ExitCode = ExitCode.ERROR
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -25,7 +40,8 @@ class StreamTuiError(Exception):
 class InvalidInput(StreamTuiError, ValueError):
     """A value the user gave is not valid; nothing was sent."""
 
-    exit_code = 2
+    title = "Invalid input"
+    exit_code = ExitCode.INVALID
 
     def __init__(self, message: str, *, field: str = "") -> None:
         super().__init__(message)
@@ -35,23 +51,27 @@ class InvalidInput(StreamTuiError, ValueError):
 class CredentialsError(StreamTuiError):
     """Credentials are missing or cannot be read; nothing was sent."""
 
-    exit_code = 2
+    title = "No credentials"
+    exit_code = ExitCode.INVALID
 
 
 class KeyringUnavailable(CredentialsError):
     """No usable OS keyring: the message says what happened and what to do instead."""
 
+    title = "No usable keyring"
+
 
 class ConfigError(StreamTuiError):
     """The config file cannot be read or written; the file itself is left untouched."""
 
-    exit_code = 2
+    title = "Config problem"
+    exit_code = ExitCode.INVALID
 
 
 class ApiError(StreamTuiError):
     """The API answered with an error. Carries everything a support ticket needs."""
 
-    exit_code = 5
+    exit_code = ExitCode.REJECTED
 
     def __init__(
         self,
@@ -78,25 +98,29 @@ class ApiError(StreamTuiError):
 class AuthenticationError(ApiError):
     """401/403: wrong project ID or token, or a token without the Voice scope."""
 
-    exit_code = 3
+    title = "Authentication failed"
+    exit_code = ExitCode.AUTHENTICATION
 
 
 class NotFoundError(ApiError):
     """404: no such account, conference, or stream (by SID or name)."""
 
-    exit_code = 4
+    title = "Not found"
+    exit_code = ExitCode.NOT_FOUND
 
 
 class RejectedError(ApiError):
     """400/409/422 (and other 4xx): the API refused the request as it stands; not retried."""
 
-    exit_code = 5
+    title = "Rejected by SignalWire"
+    exit_code = ExitCode.REJECTED
 
 
 class RateLimitedError(ApiError):
     """429 after every retry, or a Retry-After longer than the time left."""
 
-    exit_code = 6
+    title = "Rate limited"
+    exit_code = ExitCode.UNAVAILABLE
 
     def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: object) -> None:
         super().__init__(message, **kwargs)  # type: ignore[arg-type]
@@ -106,13 +130,23 @@ class RateLimitedError(ApiError):
 class ServerError(ApiError):
     """5xx after every retry."""
 
-    exit_code = 6
+    title = "SignalWire server error"
+    exit_code = ExitCode.UNAVAILABLE
 
 
-class UnreadableResponse(ApiError):
+class UnexpectedResponse(ApiError):
+    """An answer streamtui does not act on: a redirect (credentials only go to the space), or
+    paging links that lead elsewhere, loop, or go on past the page limit."""
+
+    title = "Unexpected response"
+    exit_code = ExitCode.UNAVAILABLE
+
+
+class UnreadableResponse(UnexpectedResponse):
     """The response could not be read: not JSON, empty, too large, or not the documented shape."""
 
-    exit_code = 6
+    title = "Unreadable response"
+    exit_code = ExitCode.UNAVAILABLE
 
 
 class UnconfirmedStop(ApiError):
@@ -122,7 +156,7 @@ class UnconfirmedStop(ApiError):
     clipped), beside the HTTP status, request ID and attempts of every ApiError.
     """
 
-    exit_code = 6
+    exit_code = ExitCode.UNAVAILABLE
 
     def __init__(
         self,
@@ -142,7 +176,8 @@ class UnconfirmedStop(ApiError):
 class NetworkError(StreamTuiError):
     """No answer: DNS, connect, TLS, a dropped connection, or the deadline ran out."""
 
-    exit_code = 6
+    title = "Network error"
+    exit_code = ExitCode.UNAVAILABLE
 
     def __init__(
         self, message: str, *, host: str = "", timeout: float | None = None, attempts: int = 1
@@ -155,3 +190,5 @@ class NetworkError(StreamTuiError):
 
 class DeadlineExceeded(NetworkError):
     """The whole operation, all attempts included, took longer than its timeout."""
+
+    title = "Timed out"

@@ -54,6 +54,11 @@ def describe_date(raw: str | None, now: datetime | None = None) -> str:
     return f"{shown} ({local}, {age})" if age else f"{shown} ({local})"
 
 
+def count(number: int, noun: str, plural: str | None = None) -> str:
+    """`1 page`, `3 pages`, `0 conferences`: a real plural, never `page(s)`."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
 def duration(seconds: float) -> str:
     if seconds != seconds or seconds < 0:  # NaN, or a negative nobody should see
         return "0 ms"

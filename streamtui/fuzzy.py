@@ -169,15 +169,3 @@ class FuzzyIndex(Generic[T]):
 
 def _enough(order: list[int], limit: int | None) -> bool:
     return limit is not None and len(order) >= limit
-
-
-def fuzzy_filter(
-    query: str,
-    items: Sequence[T],
-    key: Callable[[T], str],
-    *,
-    recency: Callable[[T], float] | None = None,
-    limit: int | None = None,
-) -> list[T]:
-    """One-off filtering; keep a `FuzzyIndex` instead when filtering on every keystroke."""
-    return FuzzyIndex(items, key, recency).filter(query, limit)

@@ -12,9 +12,10 @@ from streamtui.errors import (
     RejectedError,
     ServerError,
     StreamTuiError,
+    UnexpectedResponse,
     UnreadableResponse,
 )
-from streamtui.formatting import duration
+from streamtui.formatting import count, duration
 from streamtui.sanitize import clean
 from streamtui.target import StopTarget
 
@@ -38,7 +39,7 @@ def hint_for(
         isinstance(error, ApiError) and _code(error) == 20003
     ):
         return (
-            "Check the project ID and API token (`streamtui auth status`), and that the token "
+            "Check the project ID and API token (run 'streamtui auth status'), and that the token "
             "has the Voice scope in your SignalWire space."
         )
     if isinstance(error, NotFoundError) or (isinstance(error, ApiError) and _code(error) == 20404):
@@ -50,7 +51,7 @@ def hint_for(
             else f"no stream with SID {target.stream.value}"
         )
         return (
-            f"Either there is {stream} (SID or name) on conference {target.conference}, or "
+            f"Either there is {stream} on conference {target.conference}, or "
             f"that conference is not in account {target.account}, or the account is not in "
             f"space {host or 'this space'}. Check all three SIDs and the space."
         )
@@ -68,17 +69,18 @@ def hint_for(
     if isinstance(error, RejectedError):
         said = "; ".join(error.errors) or error.message
         return f"SignalWire refused the request as it stands: {said}"
-    if not stopping and isinstance(error, ServerError | UnreadableResponse):
+    if not stopping and isinstance(error, ServerError | UnexpectedResponse):
         return "SignalWire could not answer properly: try again shortly."
     if isinstance(error, ServerError):
         return (
-            f"SignalWire had a server error after {error.attempts} attempt(s). Stopping is "
+            f"SignalWire had a server error after {count(error.attempts, 'attempt')}. Stopping is "
             "safe to repeat: try again shortly, and quote the request ID to support if it "
             "persists."
         )
-    if isinstance(error, UnreadableResponse):
+    if isinstance(error, UnexpectedResponse):
+        said = "could not be read" if isinstance(error, UnreadableResponse) else "was unexpected"
         return (
-            "The answer could not be read, so the stop may or may not have taken effect. "
+            f"The answer {said}, so the stop may or may not have taken effect. "
             "Stopping is safe to repeat: run it again to see the stream's status."
         )
     if isinstance(error, DeadlineExceeded):

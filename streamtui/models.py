@@ -134,10 +134,6 @@ class ConferenceStream:
             attempts=attempts,
         )
 
-    @property
-    def updated_at(self) -> datetime | None:
-        return parse_api_date(self.date_updated)
-
     def fields(self) -> list[tuple[str, str | None]]:
         """The documented fields in the documented order, for display."""
         return [(name, getattr(self, name)) for name in STREAM_FIELDS]

@@ -6,11 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from streamtui.errors import StreamTuiError
+from streamtui.errors import ExitCode, StreamTuiError
 from streamtui.models import ConferenceStream
 from streamtui.target import StopTarget
-
-EXIT_INTERRUPTED = 130
 
 
 class Outcome(StrEnum):
@@ -41,9 +39,9 @@ class StopReport:
         return "stopping" if self.started else "queued"
 
     @property
-    def exit_code(self) -> int:
+    def exit_code(self) -> ExitCode:
         if self.outcome is Outcome.STOPPED:
-            return 0
+            return ExitCode.OK
         if self.outcome in (Outcome.CANCELLED, Outcome.INTERRUPTED):
-            return EXIT_INTERRUPTED
-        return self.error.exit_code if self.error is not None else 1
+            return ExitCode.INTERRUPTED
+        return self.error.exit_code if self.error is not None else ExitCode.ERROR

@@ -35,8 +35,3 @@ def clean(text: object) -> str:
     value = _ESCAPE_SEQUENCE.sub("", value)
     value = _CONTROL.sub("", value)
     return redact.mask(value.replace("\t", " "))
-
-
-def has_unsafe_characters(text: str) -> bool:
-    """True when `clean` would change `text` (used to warn that a name was altered for display)."""
-    return clean(text) != text

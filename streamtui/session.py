@@ -17,6 +17,7 @@ from streamtui.credentials import (
     Credentials,
     KeyringStore,
     PartialCredentials,
+    TokenStore,
     resolve,
     resolve_identity,
 )
@@ -48,7 +49,7 @@ class Session:
     session_project: str | None = None
     problem: str | None = None
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
-    store: KeyringStore = field(default_factory=KeyringStore)
+    store: TokenStore = field(default_factory=KeyringStore)
 
     @classmethod
     def open(

@@ -149,18 +149,6 @@ class StateStore:
             return False
         return True
 
-    def touch(self, kind: str, sid: str, when: float | None = None) -> bool:
-        """Record that `sid` was just used; returns whether it was saved."""
-        if kind not in KINDS:
-            raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
-        stamp = time.time() if when is None else when
-
-        def change(state: State) -> None:
-            stamps = state["recent"][kind]
-            stamps[sid] = max(stamp, stamps.get(sid, stamp))
-
-        return self._update(change)
-
     def remember(self, targets: Sequence[tuple[str, str, str]], when: float | None = None) -> bool:
         """Record stops of (account, conference, stream): all three used, the last one the last
         target. One locked write for all of them (a batch of 1,000 is one write, not 4,000)."""
@@ -190,9 +178,3 @@ class StateStore:
         if last is None:
             return None
         return last["account"], last["conference"], last["stream"]
-
-    def set_last_target(self, account: str, conference: str, stream: str) -> bool:
-        def change(state: State) -> None:
-            state["last_target"] = {"account": account, "conference": conference, "stream": stream}
-
-        return self._update(change)

@@ -22,6 +22,9 @@ _WRAPPERS = "\"'`<>“”‘’"
 STREAM_NAME_MAX = 256
 _STREAM_NAME_FORBIDDEN = "/?#%"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Only hex digits and dashes, long enough to be a SID: a typo in a SID, not a name anyone picks.
+_SID_SHAPED = re.compile(r"^(?=.*-)[0-9a-f-]{20,}$", re.IGNORECASE)
+NAME_PREFIX = "name:"
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,13 @@ class StreamRef:
     @property
     def kind(self) -> str:
         return "name" if self.is_name else "SID"
+
+    @property
+    def written(self) -> str:
+        """The value to save or show in a field: validated again, it gives this same reference
+        (a name that would read as a mistyped SID keeps its `name:` prefix)."""
+        needs_prefix = _SID_SHAPED.match(self.value) or self.value.startswith(NAME_PREFIX)
+        return f"{NAME_PREFIX}{self.value}" if self.is_name and needs_prefix else self.value
 
     def __str__(self) -> str:
         return self.value
@@ -94,15 +104,34 @@ def validate_project_id(value: str) -> str:
 
 
 def validate_stream(value: str) -> StreamRef:
-    """A stream SID (UUID) or a stream name: printable, at most 256, none of `/ ? # %`, no `..`."""
+    """A stream SID (UUID) or a stream name: printable, at most 256, none of `/ ? # %`, no `..`.
+
+    A value of hex digits and dashes that is not a UUID is a mistyped SID, refused rather than
+    sent as a name; `name:` before a value makes it a name whatever it looks like."""
     cleaned = tidy(value)
+    explicit_name = cleaned.startswith(NAME_PREFIX)
+    if explicit_name:
+        cleaned = tidy(cleaned[len(NAME_PREFIX) :])
     if not cleaned:
         raise InvalidInput(
             f"Stream is empty: enter the stream's SID (a UUID such as {EXAMPLE_UUID}) or its name.",
             field="stream",
         )
+    if explicit_name:
+        return _stream_name(cleaned)
     if is_uuid(cleaned):
         return StreamRef(_lower(cleaned), is_name=False)
+    if _SID_SHAPED.match(cleaned):
+        raise InvalidInput(
+            f"Stream {_shown(cleaned)} looks like a mistyped SID: a SID is a UUID, 32 hex digits "
+            f"in groups of 8-4-4-4-12, such as {EXAMPLE_UUID}. If it really is the stream's "
+            f"name, enter it as {NAME_PREFIX}{cleaned}.",
+            field="stream",
+        )
+    return _stream_name(cleaned)
+
+
+def _stream_name(cleaned: str) -> StreamRef:
     problems = []
     if _CONTROL.search(cleaned) or not cleaned.isprintable():
         problems.append("control characters")

@@ -1,9 +1,6 @@
 """The `streamtui` command. Parses arguments and dispatches; the TUI is imported only to launch it.
 
 `streamtui stop` never imports Textual (tests/unit/test_cli_imports.py proves it).
-
-The interpreter is tuned for the launch (streamtui.startup) while a command imports what it needs,
-and put back as soon as the command starts its work; the TUI puts it back after its first paint.
 """
 
 from __future__ import annotations
@@ -15,17 +12,12 @@ import sys
 from collections.abc import Callable, Sequence
 from importlib import import_module
 
-from streamtui import startup
 from streamtui.cli.parser import build_parser
-from streamtui.errors import StreamTuiError
+from streamtui.errors import ExitCode, StreamTuiError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    startup.begin()
-    try:
-        return _dispatch(list(sys.argv[1:] if argv is None else argv))
-    finally:
-        startup.end()
+    return _dispatch(list(sys.argv[1:] if argv is None else argv))
 
 
 RUNNERS = {
@@ -48,19 +40,17 @@ def _end_like_ctrl_c() -> None:
 
 
 def _dispatch(arguments: list[str]) -> int:
-    args = build_parser(arguments).parse_args(arguments)
+    args = build_parser().parse_args(arguments)
     module, function = RUNNERS[args.command]
     try:
         run: Callable[[argparse.Namespace], int] = getattr(import_module(module), function)
         if args.command in ("stop", "auth"):  # they send requests: the TUI and emulator differ
             _end_like_ctrl_c()
-        if args.command is not None:
-            startup.end()  # the TUI ends it after its first paint
         return run(args)
     except KeyboardInterrupt:
         with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
             print("\ninterrupted", file=sys.stderr)
-        return 130
+        return ExitCode.INTERRUPTED
     except StreamTuiError as exc:
         from streamtui.cli.output import fail  # only on failure: success paths start faster
 
@@ -68,4 +58,4 @@ def _dispatch(arguments: list[str]) -> int:
     except BrokenPipeError:
         # `streamtui history | head`: the reader left; not an error worth a traceback.
         sys.stderr.close()
-        return 0
+        return ExitCode.OK

@@ -20,6 +20,7 @@ from streamtui.credentials import (
 )
 from streamtui.errors import (
     CredentialsError,
+    ExitCode,
     InvalidInput,
     KeyringUnavailable,
     StreamTuiError,
@@ -47,7 +48,7 @@ def _read_token(args: argparse.Namespace) -> Secret:
     else:
         raise InvalidInput(
             "No token: pass --with-token and give the token on stdin, e.g. "
-            "`streamtui auth login --with-token < token.txt`."
+            "'streamtui auth login --with-token < token.txt'."
         )
     try:
         return Secret(validate_token(raw))
@@ -94,7 +95,7 @@ def _login(args: argparse.Namespace) -> int:
             "--profile-only to save the space and project ID alone.",
             file=sys.stderr,
         )
-        return 2
+        return ExitCode.INVALID
     token = _read_token(args)
     try:
         result = asyncio.run(
@@ -110,7 +111,7 @@ def _login(args: argparse.Namespace) -> int:
         )
     except KeyringUnavailable as exc:
         print(f"error: {exc.message}\nThe token was stored nowhere.", file=sys.stderr)
-        return 2
+        return ExitCode.INVALID
     except StreamTuiError as exc:
         print("The credentials were not stored.", file=sys.stderr)
         return fail(exc, host=identity.base_url, secret=token, stopping=False)
@@ -126,7 +127,7 @@ def _login(args: argparse.Namespace) -> int:
         f"{checked}stored in {backend}, as {username}: it is sent only to {identity.where}. "
         f"Profile saved in {path}."
     )
-    return 0
+    return ExitCode.OK
 
 
 def _save_profile_only(path: Path, profile: Profile, *, make_default: bool) -> int:
@@ -168,7 +169,7 @@ def _status(args: argparse.Namespace) -> int:
         rows.insert(1, ("production", "yes (stricter confirmation in the TUI)"))
     for label, value in rows:
         print(f"{label + ':':<12}{value}")
-    return 0
+    return ExitCode.OK
 
 
 def _logout(args: argparse.Namespace) -> int:
@@ -195,4 +196,4 @@ def _logout(args: argparse.Namespace) -> int:
             f"Profile {name!r} had no token for {identity.where} in the OS keyring; nothing to "
             "delete."
         )
-    return 0
+    return ExitCode.OK

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 
 from streamtui.cli.common import config_path
+from streamtui.errors import ExitCode
 
 
 def run_config(args: argparse.Namespace) -> int:
     """Print `--config`, else `$STREAMTUI_CONFIG`, else the platform's default; exit 0."""
     print(config_path(args))
-    return 0
+    return ExitCode.OK

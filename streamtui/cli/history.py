@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from streamtui.errors import ExitCode
+from streamtui.formatting import count
 from streamtui.history import HistoryLog
 from streamtui.paths import folder_problem
 from streamtui.sanitize import clean
@@ -110,7 +112,8 @@ def table(rows: list[list[str]], limit: int | None) -> list[str]:
 def _skipped_note(log: HistoryLog) -> None:
     if log.skipped:
         print(
-            f"warning: skipped {log.skipped} line(s) of {log.path} that are not readable records.",
+            f"warning: skipped {count(log.skipped, 'line')} of {log.path} that are not "
+            "readable records.",
             file=sys.stderr,
         )
     problem = folder_problem(log.path.parent)
@@ -122,22 +125,22 @@ def run_history(args: argparse.Namespace) -> int:
     limit = getattr(args, "limit", 20)
     if limit is None or limit < 0:
         print("error: --limit must be 0 (all) or more", file=sys.stderr)
-        return 2
+        return ExitCode.INVALID
     log = HistoryLog()
     records = log.read(limit or None)
     if log.problem:
         print(f"error: {log.problem}", file=sys.stderr)
-        return 2
+        return ExitCode.INVALID
     _skipped_note(log)
     if getattr(args, "json", False):
         for record in records:
             print(json.dumps(record, ensure_ascii=True))
-        return 0
+        return ExitCode.OK
     if not records:
         print(f"No stop attempts recorded yet ({log.path}).", file=sys.stderr)
-        return 0
+        return ExitCode.OK
     # Without a terminal (a pipe, a file) the width is unknown: nothing is cut then.
     columns = shutil.get_terminal_size(fallback=(0, 0)).columns
     for line in table([row(record) for record in records], columns or None):
         print(line)
-    return 0
+    return ExitCode.OK

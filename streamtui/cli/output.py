@@ -16,9 +16,9 @@ def error_lines(
     exc: BaseException, *, target: StopTarget | None = None, host: str = "", stopping: bool = True
 ) -> list[str]:
     """The error as the user reads it: message, API details, request ID, then a hint."""
-    from streamtui.hints import hint_for  # error paths only: keeps `stop`'s start short
+    from streamtui.hints import hint_for, message_of
 
-    message = clean(getattr(exc, "message", None) or str(exc) or type(exc).__name__)
+    message = clean(message_of(exc))
     lines = [f"error: {message}"]
     if isinstance(exc, ApiError):
         details = []

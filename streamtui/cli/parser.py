@@ -1,16 +1,35 @@
-"""The argument parser of the contract (shared/CONTRACT.md). Building it imports nothing heavy."""
+"""The argument parser of the contract (shared/CONTRACT.md). Building it imports nothing heavy:
+the emulator's options are defined here, so that `streamtui stop` never imports the emulator."""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from streamtui import __version__
 
+if TYPE_CHECKING:
+    from streamtui.emulator.faults import Fault
+
 EXIT_CODES = """exit codes (stop, auth):
-  0 stopped   2 invalid input, usage or missing credentials (nothing sent)
-  3 authentication failed (401/403)   4 not found (404)   5 rejected (400/422)
-  6 network error, timeout, 429 or 5xx after retries, unreadable response   130 interrupted"""
+  0 stopped
+  2 invalid input, usage or missing credentials (nothing sent)
+  3 authentication failed (401/403)
+  4 not found (404)
+  5 rejected (400/422)
+  6 network error, timeout, 429 or 5xx after retries, unreadable response
+  130 interrupted"""
+
+ENVIRONMENT = """environment (used when no option or profile says otherwise):
+  SIGNALWIRE_SPACE       space, such as acme or acme.signalwire.com
+  SIGNALWIRE_PROJECT_ID  project ID (a UUID)
+  SIGNALWIRE_API_TOKEN   API token (instead of the OS keyring)
+  STREAMTUI_BASE_URL     API base URL (the local emulator, for example)
+  STREAMTUI_CONFIG       config file
+
+A stream value of only hex digits and dashes that is not a valid SID is
+refused as a mistyped SID; write name:VALUE to mean a stream name."""
 
 
 def _given(text: str) -> str:
@@ -69,19 +88,12 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     )
 
 
-def build_parser(arguments: Sequence[str] | None = None) -> argparse.ArgumentParser:
-    """The parser; with `arguments`, only the subcommand named among them gets its options.
-
-    `streamtui --help` lists every subcommand either way; a subcommand's options matter only
-    when it is named, and building all of them costs a bare `streamtui` ~4 ms of its launch
-    (the emulator's would import the emulator, ~35 ms). A word that names a subcommand but is
-    an option's value just builds options that go unused: the parse is the same.
-    """
-    named = set(COMMANDS) if arguments is None else set(arguments) & set(COMMANDS)
+def build_parser() -> argparse.ArgumentParser:
+    """The whole parser: every subcommand with its options."""
     parser = argparse.ArgumentParser(
         prog="streamtui",
-        description="Stop a runaway SignalWire conference media stream. Without a command, "
-        "opens the TUI.",
+        description="Stop a runaway SignalWire conference media stream.\n"
+        "Without a command, opens the TUI.",
         epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -107,15 +119,13 @@ def build_parser(arguments: Sequence[str] | None = None) -> argparse.ArgumentPar
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (summary, configure) in COMMANDS.items():
-        sub = commands.add_parser(name, help=summary)
-        if name in named:
-            configure(sub)
+        configure(commands.add_parser(name, help=summary))
     return parser
 
 
 def _stop(stop: argparse.ArgumentParser) -> None:
     stop.description = "Send Status=stopped to conference streams and print the result."
-    stop.epilog = EXIT_CODES
+    stop.epilog = f"{ENVIRONMENT}\n\n{EXIT_CODES}"
     stop.formatter_class = argparse.RawDescriptionHelpFormatter
     _common(stop, suppress=True)
     stop.add_argument(
@@ -130,7 +140,8 @@ def _stop(stop: argparse.ArgumentParser) -> None:
         metavar="SID_OR_NAME",
         action="append",
         default=[],
-        help="stream SID or name; repeat it to stop several",
+        help="stream SID or name (name:VALUE for a name that looks like a SID); "
+        "repeat it to stop several",
     )
     stop.add_argument(
         "--streams-from",
@@ -213,14 +224,70 @@ def _config(config: argparse.ArgumentParser) -> None:
     config.add_argument("action", choices=["path"], help="path: print the config file's path")
 
 
-def _emulator(emulator: argparse.ArgumentParser) -> None:
-    from streamtui.emulator.command import configure_parser
+def _fault(text: str) -> Fault:
+    from streamtui.emulator.faults import Fault  # only when a fault is given: it is the emulator
 
+    try:
+        return Fault.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _non_negative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError("must be a number of seconds >= 0")
+    return value
+
+
+def emulator_options(parser: argparse.ArgumentParser) -> None:
+    """The emulator's options, for `streamtui emulator` and `python -m streamtui.emulator`."""
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="loopback address to listen on (default 127.0.0.1); other addresses are refused",
+    )
+    parser.add_argument("--port", type=int, default=0, help="TCP port (default 0: pick a free one)")
+    parser.add_argument(
+        "--latency",
+        type=_non_negative,
+        default=0.0,
+        metavar="SECONDS",
+        help="delay every API response by this much",
+    )
+    parser.add_argument(
+        "--fault",
+        action="append",
+        type=_fault,
+        default=[],
+        metavar="FAULT",
+        help="queue a one-shot fault for the next API request (repeatable, in order): an HTTP "
+        "status such as 503, 429[:SECONDS], html502, malformed, empty, drop, delay:SECONDS; "
+        "append @stop to hit only stop requests",
+    )
+    parser.add_argument(
+        "--rate-limit-every",
+        type=int,
+        default=0,
+        metavar="N",
+        help="answer every N-th stop request with 429 and Retry-After: 1",
+    )
+    parser.add_argument(
+        "--no-demo-data",
+        action="store_true",
+        help="start empty, without the demo account, conferences and streams",
+    )
+
+
+def _emulator(emulator: argparse.ArgumentParser) -> None:
     emulator.description = (
         "Run a local emulator of the SignalWire endpoints streamtui uses, with demo "
         "data and fault injection."
     )
-    configure_parser(emulator)
+    emulator_options(emulator)
 
 
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {

@@ -9,6 +9,7 @@ import sys
 
 from streamtui.cli.common import base_url_of, load_profile
 from streamtui.credentials import Credentials, resolve
+from streamtui.errors import ExitCode
 from streamtui.models import ConferenceStream
 from streamtui.redact import mask
 from streamtui.sanitize import clean
@@ -72,7 +73,7 @@ def run_stop(args: argparse.Namespace) -> int:
         streams += read_stream_list(args.streams_from)
     if not streams:
         print("error: give at least one --stream (or --streams-from FILE)", file=sys.stderr)
-        return 2
+        return ExitCode.INVALID
     # Validate everything before anything else: a bad value sends nothing.
     conference = validate_conference_sid(args.conference)
     account = validate_account_sid(args.account) if args.account else None
@@ -86,7 +87,7 @@ def run_stop(args: argparse.Namespace) -> int:
     if args.dry_run:
         for target in targets:
             _print_dry_run(creds, target)
-        return 0
+        return ExitCode.OK
     if len(targets) > 1:
         from streamtui.cli.batch import run_batch
 
@@ -110,7 +111,7 @@ def _stop_one(args: argparse.Namespace, creds: Credentials, target: StopTarget) 
     asyncio.run(send())  # ctrl+c, SIGTERM, SIGHUP: recorded, then KeyboardInterrupt
     if report.outcome is Outcome.STOPPED and report.result is not None:
         _print_result(report.result, as_json=args.json)
-        return 0
+        return ExitCode.OK
     assert report.error is not None
     if args.json:
         print(json_line(report))

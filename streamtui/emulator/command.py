@@ -1,7 +1,7 @@
 """`streamtui emulator`: run the emulator in the foreground for manual tests and demos.
 
 Prints the base URL first (a script can read one line and go), then the demo credentials as
-ready-to-paste `export` lines and an example `streamtui stop`, then serves until Ctrl-C (exit 130)
+ready-to-paste `export` lines and an example stop command, then serves until Ctrl-C (exit 130)
 or SIGTERM (exit 0). Loopback only: the demo credentials are public, so it must never listen on a
 network interface.
 """
@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import os
 import shlex
+import shutil
 import signal
 import sys
 import threading
 from types import FrameType
 from typing import TextIO
 
+from streamtui.cli.parser import emulator_options as configure_parser
 from streamtui.emulator.data import (
     DEMO_ACCOUNT_SID,
     DEMO_API_TOKEN,
@@ -26,13 +29,8 @@ from streamtui.emulator.data import (
     DEMO_STREAM_SID,
     DEMO_TARGETS,
 )
-from streamtui.emulator.faults import Fault
 from streamtui.emulator.server import Emulator
-
-EXIT_OK = 0
-EXIT_ERROR = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
+from streamtui.errors import ExitCode
 
 
 def is_loopback(host: str) -> bool:
@@ -42,62 +40,6 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
-
-
-def _fault_arg(text: str) -> Fault:
-    try:
-        return Fault.parse(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _non_negative(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0 <= value < float("inf"):
-        raise argparse.ArgumentTypeError("must be a number of seconds >= 0")
-    return value
-
-
-def configure_parser(parser: argparse.ArgumentParser) -> None:
-    """Add the emulator's options to `parser` (a subcommand parser or a standalone one)."""
-    parser.add_argument(
-        "--host",
-        default="127.0.0.1",
-        help="loopback address to listen on (default 127.0.0.1); other addresses are refused",
-    )
-    parser.add_argument("--port", type=int, default=0, help="TCP port (default 0: pick a free one)")
-    parser.add_argument(
-        "--latency",
-        type=_non_negative,
-        default=0.0,
-        metavar="SECONDS",
-        help="delay every API response by this much",
-    )
-    parser.add_argument(
-        "--fault",
-        action="append",
-        type=_fault_arg,
-        default=[],
-        metavar="FAULT",
-        help="queue a one-shot fault for the next API request (repeatable, in order): an HTTP "
-        "status such as 503, 429[:SECONDS], html502, malformed, empty, drop, delay:SECONDS; "
-        "append @stop to hit only stop requests",
-    )
-    parser.add_argument(
-        "--rate-limit-every",
-        type=int,
-        default=0,
-        metavar="N",
-        help="answer every N-th stop request with 429 and Retry-After: 1",
-    )
-    parser.add_argument(
-        "--no-demo-data",
-        action="store_true",
-        help="start empty, without the demo account, conferences and streams",
-    )
 
 
 def run(
@@ -115,13 +57,13 @@ def run(
             "credentials, so it only listens on loopback (127.0.0.1 or ::1)",
             file=sys.stderr,
         )
-        return EXIT_USAGE
+        return ExitCode.INVALID
     if not 0 <= args.port <= 65535:
         print(f"streamtui emulator: bad port {args.port}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.INVALID
     if args.rate_limit_every < 0:
         print("streamtui emulator: --rate-limit-every must be >= 0", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.INVALID
 
     emulator = Emulator(host, args.port, latency=args.latency, seed_demo=not args.no_demo_data)
     emulator.faults.queue(*args.fault)
@@ -142,22 +84,39 @@ def run(
             print(
                 f"streamtui emulator: cannot listen on {host}:{args.port}: {exc}", file=sys.stderr
             )
-            return EXIT_ERROR
+            return ExitCode.ERROR
         if in_main:
             previous_term = signal.signal(signal.SIGTERM, on_term)
         out.write(_banner(base_url, demo=not args.no_demo_data))
         out.flush()
         stop.wait()
-        return EXIT_OK
+        return ExitCode.OK
     except KeyboardInterrupt:
-        return EXIT_INTERRUPTED
+        return ExitCode.INTERRUPTED
     finally:
         emulator.stop()
         if in_main and previous_term is not None:
             signal.signal(signal.SIGTERM, previous_term)
 
 
-def _banner(base_url: str, *, demo: bool) -> str:
+def streamtui_command(argv0: str | None = None) -> str:
+    """How to run streamtui from the user's shell, for the banner's example: `streamtui` when
+    PATH finds the very script that runs now, else that script's path, else this interpreter's
+    `-m streamtui` (started as `python -m streamtui.emulator`, or from a virtualenv not on PATH)."""
+    argv0 = sys.argv[0] if argv0 is None else argv0
+    if os.path.basename(argv0) == "streamtui":
+        found = shutil.which("streamtui")
+        if found and os.path.abspath(found) == os.path.abspath(argv0):
+            return "streamtui"
+        return shlex.quote(argv0)
+    python = shutil.which("python3")
+    if python and os.path.abspath(python) == os.path.abspath(sys.executable):
+        return "python3 -m streamtui"
+    return f"{shlex.quote(sys.executable)} -m streamtui"
+
+
+def _banner(base_url: str, *, demo: bool, command: str | None = None) -> str:
+    """What the emulator prints first; every line fits 80 columns but a very long command path."""
     q = shlex.quote
     lines = [
         f"streamtui emulator listening on {base_url}",
@@ -178,12 +137,15 @@ def _banner(base_url: str, *, demo: bool) -> str:
     if demo:
         lines += [
             "Then stop a demo stream:",
-            f"  streamtui stop --conference {DEMO_CONFERENCE_SID} --stream {DEMO_STREAM_SID}",
+            f"  {command or streamtui_command()} stop \\",
+            f"    --conference {DEMO_CONFERENCE_SID} \\",
+            f"    --stream {DEMO_STREAM_SID}",
             "",
-            "Demo streams (label: conference stream):",
-            *(f"  {t.label}: {t.conference} {t.stream}" for t in DEMO_TARGETS),
-            "",
+            "Demo streams (label, then conference and stream SIDs):",
         ]
+        for target in DEMO_TARGETS:
+            lines += [f"  {target.label}", f"    {target.conference} {target.stream}"]
+        lines.append("")
     lines += [
         f"Admin API (faults, stats, requests): {base_url}/__emulator__/",
         "Ctrl-C to stop.",

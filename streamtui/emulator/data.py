@@ -1,8 +1,8 @@
 """The emulator's data model and its deterministic demo seed.
 
 Plain dataclasses and a `Store` with no locking of its own: the `Emulator` guards every access
-with its single lock, so the model stays simple. The seed is reproducible (fixed SIDs and dates):
-the TUI's demo mode and snapshot tests rely on it.
+with its single lock, so the model stays simple. The seed is reproducible (fixed SIDs, dates
+relative to the store's clock): the TUI's demo mode and snapshot tests rely on it.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import hmac
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -413,16 +413,18 @@ class Store:
         return streams
 
 
-def _at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
 def seed_demo(store: Store) -> None:
     """The demo account: realistic conferences and streams, and the awkward cases for clients.
 
-    Fixed SIDs and dates so screenshots and tests are reproducible.
+    Fixed SIDs, and dates relative to the store's clock: live conferences began minutes ago,
+    whatever the day; a fixed clock (tests, screenshots) gives fixed dates.
     """
     from streamtui.emulator.faults import Fault
+
+    now = store.clock()
+
+    def ago(*, hours: int, minutes: int, seconds: int) -> datetime:
+        return now - timedelta(hours=hours, minutes=minutes, seconds=seconds)
 
     store.add_account(DEMO_ACCOUNT_SID, DEMO_API_TOKEN)
     a = DEMO_ACCOUNT_SID
@@ -432,7 +434,7 @@ def seed_demo(store: Store) -> None:
         DEMO_CONFERENCE_SID,
         "Support bridge — EU",
         region="eu-west",
-        date_created=_at("2025-03-04T08:58:11"),
+        date_created=ago(hours=7, minutes=1, seconds=49),
     )
     store.add_stream(
         a,
@@ -440,7 +442,7 @@ def seed_demo(store: Store) -> None:
         DEMO_STREAM_SID,
         DEMO_STREAM_NAME,
         url="wss://transcribe.acme.example/v2/feed",
-        date_created=_at("2025-03-04T09:00:02"),
+        date_created=ago(hours=6, minutes=59, seconds=58),
     )
     store.add_stream(
         a,
@@ -448,7 +450,7 @@ def seed_demo(store: Store) -> None:
         DEMO_RECORDING_STREAM_SID,
         "recording-backup",
         url="wss://vault.acme.example/ingest",
-        date_created=_at("2025-03-04T09:00:03"),
+        date_created=ago(hours=6, minutes=59, seconds=57),
     )
     store.add_stream(
         a,
@@ -457,7 +459,7 @@ def seed_demo(store: Store) -> None:
         "qa-sentiment",
         status="queued",
         url="wss://qa.acme.example/sentiment",
-        date_created=_at("2025-03-04T09:12:40"),
+        date_created=ago(hours=6, minutes=47, seconds=20),
     )
     store.add_stream(
         a,
@@ -465,7 +467,7 @@ def seed_demo(store: Store) -> None:
         DEMO_HOSTILE_STREAM_SID,
         DEMO_HOSTILE_STREAM_NAME,
         url="wss://evil.example/exfil",
-        date_created=_at("2025-03-04T09:13:37"),
+        date_created=ago(hours=6, minutes=46, seconds=23),
     )
 
     store.add_conference(
@@ -473,7 +475,7 @@ def seed_demo(store: Store) -> None:
         DEMO_INCIDENT_CONFERENCE_SID,
         "Incident war room",
         region="us-east",
-        date_created=_at("2025-03-04T10:41:09"),
+        date_created=ago(hours=5, minutes=18, seconds=51),
     )
     store.add_stream(
         a,
@@ -481,7 +483,7 @@ def seed_demo(store: Store) -> None:
         DEMO_CAPTIONS_STREAM_SID,
         "live-captions",
         url="wss://captions.acme.example/live",
-        date_created=_at("2025-03-04T10:41:30"),
+        date_created=ago(hours=5, minutes=18, seconds=30),
     )
     flaky = store.add_stream(
         a,
@@ -489,7 +491,7 @@ def seed_demo(store: Store) -> None:
         DEMO_FLAKY_STREAM_SID,
         DEMO_FLAKY_STREAM_NAME,
         url="wss://recorder.acme.example/flaky",
-        date_created=_at("2025-03-04T10:41:31"),
+        date_created=ago(hours=5, minutes=18, seconds=29),
     )
     flaky.fault = Fault.status(503)
     store.add_stream(
@@ -499,16 +501,22 @@ def seed_demo(store: Store) -> None:
         DEMO_STOPPED_STREAM_NAME,
         status="stopped",
         url="wss://summary.acme.example/ai",
-        date_created=_at("2025-03-04T10:42:00"),
+        date_created=ago(hours=5, minutes=18, seconds=0),
     )
-    _set_updated(store, a, DEMO_INCIDENT_CONFERENCE_SID, DEMO_STOPPED_STREAM_SID, "10:55:17")
+    _set_updated(
+        store,
+        a,
+        DEMO_INCIDENT_CONFERENCE_SID,
+        DEMO_STOPPED_STREAM_SID,
+        ago(hours=5, minutes=4, seconds=43),
+    )
 
     store.add_conference(
         a,
         DEMO_SALES_CONFERENCE_SID,
         "Sales all-hands",
         region="us-west",
-        date_created=_at("2025-03-04T15:00:00"),
+        date_created=ago(hours=1, minutes=0, seconds=0),
     )
     store.add_stream(
         a,
@@ -516,7 +524,7 @@ def seed_demo(store: Store) -> None:
         DEMO_SALES_STREAM_SID,
         DEMO_STREAM_NAME,  # same name as in Support bridge: names are unique per conference only
         url="wss://transcribe.acme.example/v2/feed",
-        date_created=_at("2025-03-04T15:00:05"),
+        date_created=ago(hours=0, minutes=59, seconds=55),
     )
     store.add_stream(
         a,
@@ -524,7 +532,7 @@ def seed_demo(store: Store) -> None:
         DEMO_TRANSLATION_STREAM_SID,
         "translation-es",
         url="wss://translate.acme.example/es",
-        date_created=_at("2025-03-04T15:00:06"),
+        date_created=ago(hours=0, minutes=59, seconds=54),
     )
 
     done = store.add_conference(
@@ -533,9 +541,9 @@ def seed_demo(store: Store) -> None:
         "Weekly standup",
         status="completed",
         region="us-east",
-        date_created=_at("2025-03-03T07:30:00"),
+        date_created=ago(hours=32, minutes=30, seconds=0),
     )
-    done.date_updated = _at("2025-03-03T07:52:44")
+    done.date_updated = ago(hours=32, minutes=7, seconds=16)
     for sid, name in (
         (DEMO_STANDUP_NOTES_STREAM_SID, "standup-notes"),
         (DEMO_STANDUP_FEED_STREAM_SID, DEMO_STREAM_NAME),
@@ -546,12 +554,14 @@ def seed_demo(store: Store) -> None:
             sid,
             name,
             status="stopped",
-            date_created=_at("2025-03-03T07:30:10"),
+            date_created=ago(hours=32, minutes=29, seconds=50),
         )
-        _set_updated(store, a, DEMO_COMPLETED_CONFERENCE_SID, sid, "07:52:44", day="2025-03-03")
+        _set_updated(
+            store, a, DEMO_COMPLETED_CONFERENCE_SID, sid, ago(hours=32, minutes=7, seconds=16)
+        )
 
 
 def _set_updated(
-    store: Store, account: str, conference: str, stream: str, hms: str, day: str = "2025-03-04"
+    store: Store, account: str, conference: str, stream: str, moment: datetime
 ) -> None:
-    store.stream(account, conference, stream).date_updated = _at(f"{day}T{hms}")
+    store.stream(account, conference, stream).date_updated = moment

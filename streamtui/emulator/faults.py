@@ -13,7 +13,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any, Literal, cast, get_args
@@ -224,9 +224,6 @@ class Fault:
 
     def matches(self, route: str) -> bool:
         return self.route in ("any", route)
-
-    def with_route(self, route: Route) -> Fault:
-        return replace(self, route=_route(route))
 
     def retry_after_header(self, wall_clock: Callable[[], float] = time.time) -> str | None:
         """The `Retry-After` value to send now (an HTTP date is computed at send time)."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from streamtui.config import Config, Profile, save_profile
-from streamtui.credentials import KeyringStore, PartialCredentials
+from streamtui.credentials import PartialCredentials, TokenStore
 from streamtui.secret import Secret
 
 VERIFY_TIMEOUT = 15.0
@@ -30,7 +30,7 @@ class LoginResult:
     verified: bool
 
 
-async def check_keyring(store: KeyringStore, identity: PartialCredentials) -> str:
+async def check_keyring(store: TokenStore, identity: PartialCredentials) -> str:
     """The backend's name when a token can be stored for `identity`; KeyringUnavailable if not."""
 
     def check() -> str:
@@ -57,7 +57,7 @@ async def verify(identity: PartialCredentials, token: Secret) -> None:
 
 async def login(
     *,
-    store: KeyringStore,
+    store: TokenStore,
     identity: PartialCredentials,
     token: Secret,
     profile: Profile,
@@ -77,6 +77,6 @@ async def login(
     return LoginResult(profile, config, username, backend, insecure, verified=check)
 
 
-async def logout(store: KeyringStore, identity: PartialCredentials) -> bool:
+async def logout(store: TokenStore, identity: PartialCredentials) -> bool:
     """Delete the token of `identity`'s destination; False when there was none."""
     return await asyncio.to_thread(store.delete, identity.keyring_username)

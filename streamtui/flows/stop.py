@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 from streamtui.api import RetryPolicy, SignalWireClient
 from streamtui.credentials import Credentials
-from streamtui.errors import DeadlineExceeded, StreamTuiError, UnconfirmedStop
+from streamtui.errors import DeadlineExceeded, ExitCode, StreamTuiError, UnconfirmedStop
 from streamtui.history import HistoryLog, build_record
-from streamtui.outcome import EXIT_INTERRUPTED, Outcome, StopReport
+from streamtui.outcome import Outcome, StopReport
 from streamtui.target import StopTarget
 
 DEFAULT_CONCURRENCY = 4
@@ -27,12 +27,21 @@ BATCH_RETRY = RetryPolicy(rate_limited_attempts=20)
 
 
 # Worst first: a stream whose state is unknown (network, 5xx) is the worst news at 3 a.m.
-_SEVERITY = {0: 0, 5: 1, 4: 2, 3: 3, 2: 4, 6: 5, EXIT_INTERRUPTED: 6}
+_SEVERITY = [
+    ExitCode.OK,
+    ExitCode.REJECTED,
+    ExitCode.NOT_FOUND,
+    ExitCode.AUTHENTICATION,
+    ExitCode.INVALID,
+    ExitCode.ERROR,
+    ExitCode.UNAVAILABLE,
+    ExitCode.INTERRUPTED,
+]
 
 
-def worst_exit_code(reports: Sequence[StopReport]) -> int:
+def worst_exit_code(reports: Sequence[StopReport]) -> ExitCode:
     codes = (report.exit_code for report in reports)
-    return max(codes, key=lambda code: _SEVERITY.get(code, 5), default=0)
+    return max(codes, key=_SEVERITY.index, default=ExitCode.OK)
 
 
 def client_for(creds: Credentials, **options: object) -> SignalWireClient:

@@ -150,6 +150,30 @@ def test_stop_by_name(env: dict[str, str], emulator: Emulator) -> None:
 
 
 @pytest.mark.parametrize(
+    "typed", [DEMO_STREAM_SID[:-1], DEMO_STREAM_SID + "a", DEMO_STREAM_SID.replace("-", "", 1)]
+)
+def test_a_mistyped_stream_sid_is_refused_not_sent_as_a_name(
+    env: dict[str, str], emulator: Emulator, typed: str
+) -> None:
+    result = run(stop_args(typed), env)
+    assert_refused(result, emulator, "mistyped SID", f"name:{typed}")
+
+
+def test_a_name_shaped_like_a_sid_is_sent_with_the_name_prefix(
+    env: dict[str, str], emulator: Emulator
+) -> None:
+    name = "cafe-0123-4567-89ab-cdef"
+    created = emulator.add_stream(DEMO_ACCOUNT_SID, DEMO_CONFERENCE_SID, name=name)
+
+    result = run(stop_args(f"name:{name}", DEMO_CONFERENCE_SID, "--json"), env)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["sid"] == created.sid
+    [request] = emulator.requests
+    assert request.path == stream_path(name)
+
+
+@pytest.mark.parametrize(
     "name",
     [
         "Agent 7 recorder (EU)",

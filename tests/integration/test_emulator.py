@@ -1095,9 +1095,8 @@ def test_run_in_thread_prints_url_credentials_and_serves() -> None:
         assert f"export SIGNALWIRE_SPACE={DEMO_SPACE}" in text
         assert f"export SIGNALWIRE_PROJECT_ID={DEMO_PROJECT_ID}" in text
         assert f"export SIGNALWIRE_API_TOKEN={DEMO_API_TOKEN}" in text
-        assert (
-            f"streamtui stop --conference {DEMO_CONFERENCE_SID} --stream {DEMO_STREAM_SID}" in text
-        )
+        assert f" stop \\\n    --conference {DEMO_CONFERENCE_SID} \\\n" in text
+        assert f"    --stream {DEMO_STREAM_SID}\n" in text
         assert "\x1b" not in text
         with httpx.Client(base_url=base_url, auth=AUTH) as http:
             assert http.post(stream_path(DEMO_STREAM_SID), data=STOP).status_code == 503

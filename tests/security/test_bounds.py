@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from streamtui.api import MAX_BODY_BYTES, MAX_PAGES, SignalWireClient
-from streamtui.errors import DeadlineExceeded, UnreadableResponse
+from streamtui.errors import DeadlineExceeded, UnexpectedResponse
 from streamtui.models import MAX_FIELD_CHARS
 from tests.support.cli import run_streamtui
 from tests.support.hostile import Conn, HostileServer, Request, drip, head, response
@@ -293,7 +293,7 @@ async def list_all(base_url: str) -> list[str]:
 async def test_paging_never_leaves_the_accounts_conferences(next_uri: str) -> None:
     with (
         HostileServer(answer(200, page(next_uri))) as server,
-        pytest.raises(UnreadableResponse, match="next_page_uri"),
+        pytest.raises(UnexpectedResponse, match="next_page_uri"),
     ):
         await list_all(server.base_url)
     assert [r.target.split("?")[0] for r in server.requests] == [CONFERENCES]
@@ -320,7 +320,7 @@ async def test_endless_paging_stops_at_the_page_limit() -> None:
 
     with (
         HostileServer(handler) as server,
-        pytest.raises(UnreadableResponse, match=f"more than {MAX_PAGES} pages"),
+        pytest.raises(UnexpectedResponse, match=f"more than {MAX_PAGES} pages"),
     ):
         await list_all(server.base_url)
     assert len(server.requests) == MAX_PAGES

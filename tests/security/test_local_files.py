@@ -126,7 +126,7 @@ def test_a_symlinked_state_file_or_lock_is_not_written_through(
 ) -> None:
     (state / name).symlink_to(victim)
     store = StateStore(state)
-    assert store.touch("stream", "feed", when=1.0) is False
+    assert store.remember([("a", "c", "feed")], when=1.0) is False
     assert_untouched(victim)
     assert store.problem is not None and "link" in store.problem
 
@@ -138,7 +138,7 @@ def test_a_fifo_in_the_state_folder_never_blocks(state: Path) -> None:
 
     def use_them() -> None:
         StateStore(state).last_target()
-        StateStore(state).touch("stream", "feed")
+        StateStore(state).remember([("a", "c", "feed")])
         HistoryLog(state / HISTORY_NAME).read()
         record_attempt(creds(), target(), stopped(), 0.1, log=HistoryLog(state / HISTORY_NAME))
         done.set()
@@ -163,7 +163,7 @@ def test_a_folder_writable_by_others_is_not_written(
     state.chmod(mode)
     record_attempt(creds(), target(), stopped(), 0.1, log=HistoryLog(state / HISTORY_NAME))
     store = StateStore(state)
-    assert store.touch("stream", "feed", when=1.0) is False
+    assert store.remember([("a", "c", "feed")], when=1.0) is False
     assert list(state.iterdir()) == []
     err = capsys.readouterr().err
     assert err.startswith("warning: ") and err.count("\n") == 1
@@ -177,7 +177,7 @@ def test_a_folder_of_another_user_is_not_written(
     owned_by_someone_else(state, monkeypatch)
     record_attempt(creds(), target(), stopped(), 0.1, log=HistoryLog(state / HISTORY_NAME))
     store = StateStore(state)
-    assert store.touch("stream", "feed", when=1.0) is False
+    assert store.remember([("a", "c", "feed")], when=1.0) is False
     assert list(state.iterdir()) == []
     err = capsys.readouterr().err
     assert err.startswith("warning: ") and err.count("\n") == 1
@@ -187,7 +187,7 @@ def test_a_folder_of_another_user_is_not_written(
 
 def test_state_from_an_untrusted_folder_is_not_used(state: Path) -> None:
     """Someone else's state.json could prefill the TUI with a target of their choosing."""
-    StateStore(state).set_last_target("a", "c", "s")
+    StateStore(state).remember([("a", "c", "s")])
     state.chmod(0o777)
     store = StateStore(state)
     assert store.last_target() is None
@@ -351,7 +351,7 @@ def test_a_hostile_state_file_fails_soft(state: Path, content: str) -> None:
     store = StateStore(state)
     assert store.last_target() is None  # what the TUI asks at launch
     assert store.recent("stream") == {}
-    assert store.touch("stream", "feed", when=5.0)
+    assert store.remember([("a", "c", "feed")], when=5.0)
     assert StateStore(state).recent("stream") == {"feed": 5.0}
 
 

@@ -89,7 +89,7 @@ def build_session(
     )
     session.demo = demo
     session.session_token = Secret(token)
-    session.store = NoKeyring()  # type: ignore[assignment]
+    session.store = NoKeyring()
     return session
 
 

@@ -540,24 +540,3 @@ async def test_c_copies_the_selected_value_of_the_result(make_app: AppFactory) -
         assert f"Copied conference_sid: {DEMO_CONFERENCE_SID}" in notifications(app)
         await pilot.press("up", "up", "ctrl+y")  # wraps around to the uri
         assert app.clipboard.endswith(f"/Streams/{DEMO_STREAM_SID}.json")
-
-
-async def test_the_first_paint_ends_the_launch_tuning(make_app: AppFactory) -> None:
-    """`streamtui` pauses gc and shortens the switch interval for its launch (streamtui.startup);
-    the main screen's first paint puts both back."""
-    import gc
-    import sys
-
-    from streamtui import startup
-
-    interval = sys.getswitchinterval()
-    startup.begin()
-    try:
-        app = make_app(FULL)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            assert not startup.launching()
-            assert gc.isenabled()
-            assert sys.getswitchinterval() == interval
-    finally:
-        startup.end()

@@ -227,7 +227,7 @@ def broken_config_session(make_session: SessionFactory) -> Session:
     )
     session.demo = True
     session.session_token = Secret(DEMO_API_TOKEN)
-    session.store = NoKeyring()  # type: ignore[assignment]
+    session.store = NoKeyring()
     return session
 
 

@@ -32,7 +32,6 @@ from streamtui.api import (
     RetryEvent,
     RetryPolicy,
     SignalWireClient,
-    SyncSignalWireClient,
     error_from_response,
     parse_retry_after,
 )
@@ -46,9 +45,16 @@ from streamtui.errors import (
     RejectedError,
     ServerError,
     UnconfirmedStop,
+    UnexpectedResponse,
     UnreadableResponse,
 )
-from streamtui.models import MAX_FIELD_CHARS, STREAM_FIELDS, Conference, ConferenceStream
+from streamtui.models import (
+    MAX_FIELD_CHARS,
+    STREAM_FIELDS,
+    Conference,
+    ConferenceStream,
+    parse_api_date,
+)
 from streamtui.validation import validate_stream
 
 BASE = "https://acme.signalwire.com"
@@ -267,8 +273,8 @@ async def test_stop_stream_parses_every_documented_field() -> None:
         "status",
         "uri",
     ]
-    assert result.updated_at is not None
-    assert result.updated_at.year == 2018
+    updated = parse_api_date(result.date_updated)
+    assert updated is not None and updated.year == 2018
 
 
 async def test_unknown_fields_are_ignored_but_kept_in_raw() -> None:
@@ -290,7 +296,7 @@ async def test_missing_fields_are_tolerated() -> None:
     assert result.name is None
     assert result.account_sid is None
     assert result.date_updated is None
-    assert result.updated_at is None
+    assert result.date_updated is None
     assert dict(result.raw) == body
 
 
@@ -506,8 +512,10 @@ async def test_redirect_is_not_followed(clock: FakeTime, status: int) -> None:
         httpx.Response(status, headers={"location": "https://evil.example/steal"}, content=b"")
     )
     async with make_client(recorder, clock=clock) as client:
-        with pytest.raises(UnreadableResponse) as caught:
+        with pytest.raises(UnexpectedResponse) as caught:
             await client.stop_stream(ACCOUNT, CONFERENCE, STREAM)
+    assert not isinstance(caught.value, UnreadableResponse)  # it was read: and refused
+    assert caught.value.title == "Unexpected response"
     assert [r.url.host for r in recorder.requests] == ["acme.signalwire.com"]
     assert caught.value.exit_code == 6
     assert caught.value.status == status
@@ -961,7 +969,7 @@ async def test_next_page_uri_elsewhere_is_refused(next_uri: str) -> None:
     )
     seen: list[list[Conference]] = []
     async with make_client(recorder) as client:
-        with pytest.raises(UnreadableResponse) as caught:
+        with pytest.raises(UnexpectedResponse) as caught:
             async for page in client.conference_pages(ACCOUNT):
                 seen.append(page)
     assert [[c.sid for c in page] for page in seen] == [["a1"]]
@@ -1194,34 +1202,6 @@ async def test_a_stop_carries_the_http_status_request_id_and_attempts(clock: Fak
     assert (result.http_status, result.request_id, result.attempts) == (200, "RQ-ok-7", 2)
     assert [name for name, _ in result.fields()] == list(STREAM_FIELDS)
     assert "request_id" not in result.raw and "attempts" not in result.raw
-
-
-def test_the_sync_client_confirms_and_carries_the_same() -> None:
-    answers = iter([httpx.Response(500, content=b""), ok(**{"x-signalwire-request-id": "SW-1"})])
-    client = SyncSignalWireClient(
-        base_url=BASE,
-        project_id=PROJECT,
-        token=TOKEN,
-        retry=RetryPolicy(backoff_base=0.01),
-        transport=httpx.MockTransport(lambda request: next(answers)),
-    )
-    with client:
-        result = client.stop_stream(ACCOUNT, CONFERENCE, validate_stream(STREAM))
-    assert (result.status, result.http_status, result.request_id, result.attempts) == (
-        "stopped",
-        200,
-        "SW-1",
-        2,
-    )
-    in_progress = ok({**STREAM_BODY, "status": "in-progress"})
-    client = SyncSignalWireClient(
-        base_url=BASE,
-        project_id=PROJECT,
-        token=TOKEN,
-        transport=httpx.MockTransport(lambda request: in_progress),
-    )
-    with client, pytest.raises(UnconfirmedStop, match="says the stream is in-progress"):
-        client.stop_stream(ACCOUNT, CONFERENCE, STREAM)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1473,7 +1453,7 @@ async def test_next_page_outside_the_accounts_conferences_is_refused(next_uri: o
         httpx.Response(200, json=conference_page(["never"], None)),
     )
     async with make_client(recorder) as client:
-        with pytest.raises(UnreadableResponse, match="next_page_uri"):
+        with pytest.raises(UnexpectedResponse, match="next_page_uri"):
             async for _ in client.conference_pages(ACCOUNT):
                 pass
     assert len(recorder.requests) == 1
@@ -1507,7 +1487,7 @@ async def test_paging_stops_with_a_clear_error_after_the_page_limit() -> None:
         return httpx.Response(200, json=conference_page([f"c{len(served)}"], uri))
 
     async with make_client(Recorder(endless)) as client:
-        with pytest.raises(UnreadableResponse, match=f"more than {MAX_PAGES} pages"):
+        with pytest.raises(UnexpectedResponse, match=f"more than {MAX_PAGES} pages"):
             async for _ in client.conference_pages(ACCOUNT):
                 assert len(served) <= MAX_PAGES
     assert len(served) == MAX_PAGES

@@ -25,9 +25,6 @@ from streamtui.config import (
     find_line,
     load_config,
     load_config_for_ui,
-    relabel_entry,
-    remove_entry,
-    remove_target,
     save_profile,
     update_config,
 )
@@ -377,19 +374,6 @@ def test_stream_names_are_told_apart_by_conference(path: Path) -> None:
     add_entry(path, Entry("stream", "feed", "A", CONFERENCE))
     config = add_entry(path, Entry("stream", "feed", "B", other))
     assert [(e.label, e.parent) for e in config.streams] == [("A", CONFERENCE), ("B", other)]
-    config = relabel_entry(path, "stream", "feed", "B2", parent=other)
-    assert [e.label for e in config.streams] == ["A", "B2"]
-    config = remove_entry(path, "stream", "feed", parent=CONFERENCE)
-    assert [e.label for e in config.streams] == ["B2"]
-
-
-def test_relabel_and_remove(path: Path) -> None:
-    add_entry(path, Entry("account", ACCOUNT, "old"))
-    assert relabel_entry(path, "account", ACCOUNT, "new").accounts[0].label == "new"
-    with pytest.raises(ConfigError, match="not among the saved conferences"):
-        relabel_entry(path, "conference", CONFERENCE, "x")
-    assert remove_entry(path, "account", ACCOUNT.upper()).accounts == []
-    assert remove_entry(path, "account", ACCOUNT).accounts == []  # already gone: no error
 
 
 def test_targets(path: Path) -> None:
@@ -401,8 +385,6 @@ def test_targets(path: Path) -> None:
     assert config.targets == [replaced, SavedTarget("Other", ACCOUNT, CONFERENCE, "feed")]
     assert config.target("Other") is not None and config.target("nope") is None
     assert "[[targets]]" in path.read_text()
-    assert remove_target(path, "Support transcriber").targets == [config.targets[1]]
-    assert remove_target(path, "missing").targets == [config.targets[1]]
 
 
 def test_invalid_values_are_never_written(path: Path) -> None:
@@ -415,7 +397,7 @@ def test_invalid_values_are_never_written(path: Path) -> None:
     with pytest.raises(ConfigError, match=r"not saved: profiles\.bad\.space"):
         save_profile(path, Profile("bad", "not a space!", PROJECT))
     with pytest.raises(ConfigError, match="line breaks"):
-        relabel_entry(path, "account", ACCOUNT, "two\nlines")
+        add_entry(path, Entry("account", ACCOUNT, "two\nlines"))
 
     def add_token(raw: dict[str, object]) -> None:
         raw["token"] = "secret-value"

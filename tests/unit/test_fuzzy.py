@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from streamtui.fuzzy import FuzzyIndex, fuzzy_filter
+from streamtui.fuzzy import FuzzyIndex
+
+T = TypeVar("T")
 
 
 def is_subsequence(needle: str, text: str) -> bool:
@@ -25,6 +29,17 @@ def matches(query: str, key: str) -> bool:
 class Row:
     key: str
     used: float = 0.0
+
+
+def fuzzy_filter(
+    query: str,
+    items: Sequence[T],
+    key: Callable[[T], str],
+    *,
+    recency: Callable[[T], float] | None = None,
+    limit: int | None = None,
+) -> list[T]:
+    return FuzzyIndex(items, key, recency).filter(query, limit)
 
 
 def keys(rows: list[Row]) -> list[str]:

@@ -63,6 +63,41 @@ def test_not_found_hint_names_the_stream_sid() -> None:
     assert "three SIDs" in hint
 
 
+def test_not_found_hint_says_only_what_was_given() -> None:
+    by_sid = StopTarget.parse(ACCOUNT, CONFERENCE, STREAM)
+    by_name = StopTarget.parse(ACCOUNT, CONFERENCE, "feed")
+    for target in (by_sid, by_name):
+        hint = hint_for(NotFoundError("x", status=404), target=target, host=HOST)
+        assert "SID or name" not in hint
+
+
+def test_server_error_hint_counts_in_words() -> None:
+    one = hint_for(ServerError("x", status=500, attempts=1), host=HOST)
+    three = hint_for(ServerError("x", status=500, attempts=3), host=HOST)
+    assert "after 1 attempt." in one or "after 1 attempt " in one
+    assert "after 3 attempts" in three
+    assert "(s)" not in one + three
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        AuthenticationError("x", status=401),
+        NotFoundError("x", status=404),
+        ServerError("x", status=500),
+        UnreadableResponse("x"),
+        DeadlineExceeded("x", host=HOST, timeout=5),
+        NetworkError("x", host=HOST),
+        RuntimeError("x"),
+    ],
+)
+def test_hints_are_plain_words_without_backticks(error: BaseException) -> None:
+    target = StopTarget.parse(ACCOUNT, CONFERENCE, STREAM)
+    hint = hint_for(error, target=target, host=HOST)
+    assert "`" not in hint
+    assert "(s)" not in hint
+
+
 def test_not_found_hint_without_a_target() -> None:
     hint = hint_for(NotFoundError("nope", status=404), host=HOST)
     assert "SIDs" in hint
@@ -103,7 +138,7 @@ def test_rejected_hint_quotes_what_signalwire_said() -> None:
 
 def test_server_error_hint_counts_attempts() -> None:
     hint = hint_for(ServerError("boom", status=503, attempts=3, request_id="RQ1"))
-    assert "after 3 attempt(s)" in hint
+    assert "after 3 attempts" in hint
     assert "safe to repeat" in hint
     assert "request ID" in hint
 
@@ -211,3 +246,31 @@ def test_an_unexpected_error_in_a_stop_says_the_stop_may_have_happened() -> None
     assert "may or may not have taken effect" in stopping and "bug in streamtui" in stopping
     listing = hint_for(RuntimeError("x"), stopping=False)
     assert "stop" not in listing.lower() and "bug in streamtui" in listing
+
+
+def test_every_error_kind_has_a_title_of_its_own() -> None:
+    """The TUI's error heading comes from the error class, so a new kind cannot be left without."""
+    kinds = [InvalidInput, CredentialsError, ConfigError, AuthenticationError, NotFoundError]
+    kinds += [RejectedError, RateLimitedError, ServerError, UnreadableResponse, NetworkError]
+    kinds += [DeadlineExceeded]
+    titles = [kind.title for kind in kinds]
+    assert len(set(titles)) == len(titles)
+    assert StreamTuiError("x").title == "Failed"
+    assert NotFoundError("x").title == "Not found"
+    assert all(" " in t or t.isalpha() for t in titles)
+
+
+def test_counts_read_as_words() -> None:
+    from streamtui.formatting import count
+
+    assert count(1, "page") == "1 page"
+    assert count(0, "conference") == "0 conferences"
+    assert count(3, "in-progress conference") == "3 in-progress conferences"
+
+
+def test_a_refused_redirect_is_not_called_unreadable() -> None:
+    from streamtui.errors import UnexpectedResponse
+
+    hint = hint_for(UnexpectedResponse("HTTP 302: redirected", status=302), host=HOST)
+    assert "could not be read" not in hint
+    assert "safe to repeat" in hint

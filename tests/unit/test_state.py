@@ -22,30 +22,30 @@ def test_empty_store(tmp_path: Path) -> None:
     assert not (tmp_path / "state").exists()  # reading creates nothing
 
 
-def test_touch_and_recent(tmp_path: Path) -> None:
+def test_remember_and_recent(tmp_path: Path) -> None:
     store = StateStore(tmp_path)
     before = time.time()
-    assert store.touch("conference", SID)
-    assert store.touch("stream", "feed", when=100.0)
-    assert store.recent("stream") == {"feed": 100.0}
+    assert store.remember([("a", SID, "now")])
+    assert store.remember([("a", "c", "feed")], when=100.0)
+    assert store.recent("stream")["feed"] == 100.0
     assert before <= store.recent("conference")[SID] <= time.time()
-    assert store.recent("account") == {}
-    store.touch("stream", "feed", when=50.0)  # an older stamp never moves it back
-    assert store.recent("stream") == {"feed": 100.0}
-    store.touch("stream", "feed", when=200.0)
-    assert store.recent("stream") == {"feed": 200.0}
+    assert set(store.recent("account")) == {"a"}
+    store.remember([("a", "c", "feed")], when=50.0)  # an older stamp never moves it back
+    assert store.recent("stream")["feed"] == 100.0
+    store.remember([("a", "c", "feed")], when=200.0)
+    assert store.recent("stream")["feed"] == 200.0
 
 
 def test_last_target(tmp_path: Path) -> None:
     store = StateStore(tmp_path)
-    assert store.set_last_target("a", "c", "s")
+    assert store.remember([("a", "c", "s")])
     assert store.last_target() == ("a", "c", "s")
     assert StateStore(tmp_path).last_target() == ("a", "c", "s")
 
 
 def test_file_is_private_json(tmp_path: Path) -> None:
     folder = tmp_path / "state"
-    StateStore(folder).touch("account", SID, when=1.0)
+    StateStore(folder).remember([(SID, "c", "s")], when=1.0)
     path = folder / STATE_NAME
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
@@ -54,9 +54,8 @@ def test_file_is_private_json(tmp_path: Path) -> None:
 
 def test_two_instances_merge(tmp_path: Path) -> None:
     first, second = StateStore(tmp_path), StateStore(tmp_path)
-    first.touch("stream", "one", when=1.0)
-    second.touch("stream", "two", when=2.0)
-    first.set_last_target("a", "c", "one")
+    second.remember([("a", "c", "two")], when=2.0)
+    first.remember([("a", "c", "one")], when=1.0)
     assert second.recent("stream") == {"one": 1.0, "two": 2.0}
     assert second.last_target() == ("a", "c", "one")
 
@@ -66,7 +65,7 @@ def test_mru_is_capped_keeping_the_most_recent(tmp_path: Path) -> None:
     assert StateStore(tmp_path).cap == MRU_CAP
     store = StateStore(tmp_path, cap=3)
     for number in range(6):
-        store.touch("stream", f"s{number}", when=float(number))
+        store.remember([("a", "c", f"s{number}")], when=float(number))
     assert store.recent("stream") == {"s3": 3.0, "s4": 4.0, "s5": 5.0}
 
 
@@ -78,7 +77,7 @@ def test_a_corrupt_file_is_ignored_and_replaced(tmp_path: Path, content: bytes) 
     store = StateStore(tmp_path)
     assert store.recent("stream") == {}
     assert store.last_target() is None
-    assert store.touch("stream", "feed", when=1.0)
+    assert store.remember([("a", "c", "feed")], when=1.0)
     assert StateStore(tmp_path).recent("stream") == {"feed": 1.0}
 
 
@@ -105,15 +104,12 @@ def test_an_unwritable_folder_never_raises(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
     store = StateStore(blocker / "state")
-    assert store.touch("stream", "feed") is False
-    assert store.set_last_target("a", "c", "s") is False
+    assert store.remember([("a", "c", "feed")]) is False
     assert store.problem is not None and "cannot save" in store.problem
     assert store.recent("stream") == {}
 
 
 def test_unknown_kind_is_a_programming_error(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="kind must be one of"):
-        StateStore(tmp_path).touch("target", "x")
     with pytest.raises(ValueError, match="kind must be one of"):
         StateStore(tmp_path).recent("targets")
 

@@ -158,7 +158,8 @@ def test_stream_sid_is_a_sid() -> None:
         ".hidden",
         "trailing.",
         "@:!$'()*,",
-        DOCS_EXAMPLE,  # not a UUID, but a perfectly good name
+        "deadbeefdeadbeefdeadbeef",  # hex without a dash: a name
+        "cafe-feed",  # too short to be a mistyped SID
     ],
 )
 def test_valid_stream_names(name: str) -> None:
@@ -166,6 +167,40 @@ def test_valid_stream_names(name: str) -> None:
     assert ref.is_name
     assert ref.kind == "name"
     assert ref.value == name
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        DOCS_EXAMPLE[:-2] + "ab" + "c",  # one hex digit too many
+        UUID[:-1],  # one hex digit short
+        UUID.replace("-", "", 1),  # a dash missing
+        "b3877c40-da60-4998-90ad",  # cut short in a paste
+        UUID + "-" + UUID[:4],
+    ],
+)
+def test_a_mistyped_sid_is_refused_not_sent_as_a_name(typed: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        validate_stream(typed)
+    message = caught.value.message
+    assert caught.value.field == "stream"
+    assert "mistyped" in message
+    assert EXAMPLE_UUID in message
+    assert f"name:{typed}" in message  # says how to mean it as a name
+
+
+@pytest.mark.parametrize("value", [UUID[:-1], DOCS_EXAMPLE, "transcriber", UUID])
+def test_the_name_prefix_makes_any_value_a_name(value: str) -> None:
+    ref = validate_stream(f" name:{value}\n")
+    assert ref == StreamRef(value, is_name=True)
+
+
+def test_the_name_prefix_still_checks_the_name() -> None:
+    with pytest.raises(InvalidInput):
+        validate_stream("name:a/b")
+    with pytest.raises(InvalidInput) as caught:
+        validate_stream("name:")
+    assert "empty" in caught.value.message
 
 
 def test_stream_name_is_trimmed() -> None:
@@ -520,3 +555,13 @@ def test_plain_http_to_a_looked_up_name_says_what_to_write() -> None:
     with pytest.raises(InvalidInput) as caught:
         validate_base_url("http://localhost.:8080")
     assert "http://127.0.0.1:8080" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "typed", [UUID, "feed", "name:" + UUID[:-1], "name:name:x", "name:" + UUID, "cafe-feed"]
+)
+def test_a_stream_written_back_reads_the_same(typed: str) -> None:
+    """What the config and the TUI's field keep of a stream validates to the same reference:
+    a saved name shaped like a SID is not refused when the config is read again."""
+    ref = validate_stream(typed)
+    assert validate_stream(ref.written) == ref

@@ -19,7 +19,7 @@ from textual.worker import Worker
 
 from streamtui.credentials import Credentials
 from streamtui.errors import InvalidInput
-from streamtui.formatting import ago
+from streamtui.formatting import ago, count
 from streamtui.hints import unexpected
 from streamtui.models import Conference
 from streamtui.sanitize import clean
@@ -94,7 +94,9 @@ class ConferencesScreen(ModalScreen[str | Exception | None]):
                     pages += 1
                     self.conferences.extend(page)
                     self._render_rows()
-                    self._status(f"page {pages}: {len(self.conferences)} conference(s) so far…")
+                    self._status(
+                        f"page {pages}: {count(len(self.conferences), 'conference')} so far…"
+                    )
         except Exception as exc:  # an unexpected one too: never a screen stuck on "loading…"
             self.fetching = False
             self.dismiss(exc)
@@ -102,7 +104,7 @@ class ConferencesScreen(ModalScreen[str | Exception | None]):
         finally:
             self.fetching = False
         self._status(
-            f"{len(self.conferences)} in-progress conference(s) ({pages} page(s))"
+            f"{count(len(self.conferences), 'in-progress conference')} ({count(pages, 'page')})"
             if self.conferences
             else "No in-progress conference in this account."
         )
@@ -168,6 +170,8 @@ class ConferencesScreen(ModalScreen[str | Exception | None]):
         if self.fetching:
             self.workers.cancel_group(self, "conferences")
             self.fetching = False
-            self._status(f"cancelled: {len(self.conferences)} conference(s) loaded", "yellow")
+            self._status(
+                f"cancelled: {count(len(self.conferences), 'conference')} loaded", "yellow"
+            )
             return
         self.dismiss(None)

@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from streamtui.formatting import count
 from streamtui.history import HistoryLog
 from streamtui.tui.text import cell, plain
 
@@ -69,7 +70,7 @@ class HistoryScreen(ModalScreen[None]):
                 cell(record.get("request_id") or "-"),
             )
         note = (
-            f"{len(records)} record(s) · {self.history_log.path}"
+            f"{count(len(records), 'record')} · {self.history_log.path}"
             if records
             else (f"No stop attempts yet · {self.history_log.path}")
         )

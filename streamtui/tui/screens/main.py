@@ -22,7 +22,6 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Input, Static
 from textual.worker import Worker
 
-from streamtui import startup
 from streamtui.config import Entry, Kind, SavedTarget
 from streamtui.errors import ConfigError, InvalidInput
 from streamtui.hints import unexpected
@@ -46,7 +45,7 @@ if TYPE_CHECKING:
 
 
 def _stream_value(value: str) -> str:
-    return validate_stream(value).value
+    return validate_stream(value).written
 
 
 VALIDATORS: dict[str, Callable[[str], str]] = {
@@ -166,7 +165,6 @@ class MainScreen(Screen[None]):
             self._update_note(kind)
         empty = next((k for k in KINDS[1:] if not self.field(k).value), None)
         self.field(empty or "stream").input.focus()
-        self.call_after_refresh(startup.end)  # the launch ends with this first paint
 
     @work(exclusive=True, group="probe", exit_on_error=False)
     async def probe_credentials(self) -> None:

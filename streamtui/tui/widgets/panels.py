@@ -252,8 +252,7 @@ class ErrorPanel(Vertical):
         context = (f"{self.context}: ", "bold red") if self.context else ("", "")
         if not isinstance(error, StreamTuiError):
             return pairs(("✘ ", "bold red"), context, ("Unexpected error", "bold red"))
-        title = _TITLES.get(type(error).__name__, "Failed")
-        return pairs(("✘ ", "bold red"), context, (title, "bold red"))
+        return pairs(("✘ ", "bold red"), context, (error.title, "bold red"))
 
 
 def _rows(error: BaseException) -> list[tuple[str, object, str]]:
@@ -284,19 +283,3 @@ def _rows(error: BaseException) -> list[tuple[str, object, str]]:
         if error.timeout:
             rows.append(("timeout", plain(duration(error.timeout)), str(error.timeout)))
     return rows
-
-
-_TITLES = {
-    "AuthenticationError": "Authentication failed",
-    "NotFoundError": "Not found",
-    "RejectedError": "Rejected by SignalWire",
-    "RateLimitedError": "Rate limited",
-    "ServerError": "SignalWire server error",
-    "UnreadableResponse": "Unreadable response",
-    "NetworkError": "Network error",
-    "DeadlineExceeded": "Timed out",
-    "CredentialsError": "No credentials",
-    "KeyringUnavailable": "No usable keyring",
-    "InvalidInput": "Invalid input",
-    "ConfigError": "Config problem",
-}
