@@ -441,7 +441,7 @@ def test_the_tui_session_resolves_through_the_same_function(tmp_path: Any) -> No
     env = {"STREAMTUI_BASE_URL": LOCAL}
     session = Session.open(config_path=config, profile="prod", state_dir=tmp_path, env=env)
     session.store = DictStore({f"{PROJECT}@acme": TOKEN})
-    assert session.where() == "127.0.0.1:8080"
+    assert session.where() == "acme · via 127.0.0.1:8080"  # the space, and the host it goes to
     with pytest.raises(CredentialsError) as caught:
         session.credentials()
     assert "is not sent to 127.0.0.1:8080" in caught.value.message
