@@ -24,6 +24,7 @@ from streamtui.hints import unexpected
 from streamtui.models import Conference
 from streamtui.sanitize import clean
 from streamtui.tui.failures import failure_of, report_failure
+from streamtui.tui.keys import QUIT
 from streamtui.tui.text import cell, pairs, plain
 from streamtui.validation import validate_conference_sid
 
@@ -36,10 +37,11 @@ class ConferencesScreen(ModalScreen[str | Exception | None]):
 
     CSS_PATH = "conferences.tcss"
     BINDINGS = [
-        Binding("escape", "close", "Close / cancel"),
-        Binding("ctrl+r", "refresh", "Refresh"),
-        Binding("down", "cursor(1)", "Down", show=False),
-        Binding("up", "cursor(-1)", "Up", show=False),
+        QUIT,
+        Binding("escape", "close", "Close", id="conferences.close"),
+        Binding("ctrl+r,f5", "refresh", "Refresh", id="conferences.refresh"),
+        Binding("down", "cursor(1)", "Down", show=False, id="conferences.down"),
+        Binding("up", "cursor(-1)", "Up", show=False, id="conferences.up"),
     ]
 
     def __init__(self, account: str, credentials: Callable[[], Credentials]) -> None:

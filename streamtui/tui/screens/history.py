@@ -8,9 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Footer, Static
 
 from streamtui.history import HistoryLog
+from streamtui.tui.keys import QUIT
 from streamtui.tui.text import cell, plain
 
 OUTCOME_STYLE = {"stopped": "bold green", "cancelled": "yellow", "interrupted": "yellow"}
@@ -25,7 +26,7 @@ def _local(value: object) -> str:
 
 class HistoryScreen(ModalScreen[None]):
     CSS_PATH = "history.tcss"
-    BINDINGS = [Binding("escape,q", "close", "Close")]
+    BINDINGS = [QUIT, Binding("escape,q", "close", "Close", id="history.close")]
 
     def __init__(self, log: HistoryLog, *, limit: int = 500) -> None:
         super().__init__()
@@ -40,6 +41,7 @@ class HistoryScreen(ModalScreen[None]):
             )
             yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="history-path")
+        yield Footer()
 
     def on_mount(self) -> None:
         table: DataTable[object] = self.query_one(DataTable)

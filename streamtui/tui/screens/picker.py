@@ -14,10 +14,11 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from streamtui.fuzzy import FuzzyIndex
+from streamtui.tui.keys import QUIT
 from streamtui.tui.text import pairs, plain
 
 T = TypeVar("T")
@@ -44,11 +45,13 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
 
     CSS_PATH = "picker.tcss"
     BINDINGS = [
-        Binding("escape", "dismiss_none", "Close"),
-        Binding("down", "cursor_down", "Down", show=False),
-        Binding("up", "cursor_up", "Up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
+        QUIT,
+        Binding("escape", "dismiss_none", "Close", id="picker.close"),
+        Binding("enter", "choose", "Choose", priority=True, id="picker.choose"),
+        Binding("down", "cursor_down", "Down", show=False, id="picker.down"),
+        Binding("up", "cursor_up", "Up", show=False, id="picker.up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="picker.page-down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="picker.page-up"),
     ]
 
     def __init__(
@@ -83,6 +86,7 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
             yield Input(placeholder="filter (fuzzy)", id="picker-filter", compact=True)
             yield OptionList(id="picker-options")
             yield Static("", id="picker-count")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.refilter("")
@@ -150,6 +154,9 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
 
     def action_page_up(self) -> None:
         self._move("page_up")
+
+    def action_choose(self) -> None:
+        self._choose(self.query_one("#picker-options", OptionList).highlighted)
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)
