@@ -51,9 +51,9 @@ class Terminal:
 
     def __init__(self, command: list[str], env: dict[str, str]) -> None:
         self.pid, self.fd = pty.fork()
-        if self.pid == 0:  # child
+        if self.pid == 0:  # child: sized before it starts, as an SSH session is (no resize)
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
             os.execvpe(command[0], command, env)  # noqa: S606 - our own benchmark commands
-        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
         self.tail = b""
 
     def read_for(self, seconds: float) -> int:
