@@ -151,7 +151,7 @@ class MainScreen(Screen[None]):
         if action == "stop" and self.in_flight:
             return None
         if action == "cancel_stop" and not self.in_flight:
-            return None
+            return False  # hidden: escape has nothing to cancel, and the footer needs the room
         return True
 
     in_flight: reactive[bool] = reactive(False, bindings=True)
@@ -198,6 +198,10 @@ class MainScreen(Screen[None]):
                 (" saves what you typed.", "dim"),
             ),
             pairs(
+                ("F4", "bold"),
+                (" live conferences · ", "dim"),
+                ("F5", "bold"),
+                (" batch stop · ", "dim"),
                 ("F7", "bold"),
                 (" history · ", "dim"),
                 ("F8", "bold"),
@@ -206,6 +210,15 @@ class MainScreen(Screen[None]):
                 (" every key · ", "dim"),
                 ("ctrl+q", "bold"),
                 (" quits", "dim"),
+            ),
+            pairs(
+                ("No F-keys in your terminal? ", "dim"),
+                ("F1", "bold"),
+                (" lists a ctrl key for each; ", "dim"),
+                ("ctrl+g", "bold"),
+                (" shows it, ", "dim"),
+                ("ctrl+p", "bold"),
+                (" finds actions by name.", "dim"),
             ),
         ]
         if self.session.problem:
