@@ -150,9 +150,8 @@ class MainScreen(Screen[None]):
         """Grey out (None) what cannot run now, rather than refuse it with a toast."""
         if action == "stop" and self.in_flight:
             return None
-        if action == "cancel_stop" and not self.in_flight:
-            return False  # hidden: escape has nothing to cancel, and the footer needs the room
-        return True
+        # escape hidden when there is nothing to cancel: the 80-column footer needs the room
+        return action != "cancel_stop" or self.in_flight
 
     in_flight: reactive[bool] = reactive(False, bindings=True)
 
