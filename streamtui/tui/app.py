@@ -19,6 +19,7 @@ from textual.screen import Screen
 
 from streamtui.sanitize import clean
 from streamtui.session import Session
+from streamtui.tui.glyphs import fit
 from streamtui.tui.keys import QUIT, binding_ids, split_keymap
 from streamtui.tui.screens.main import MainScreen, Prefill
 
@@ -88,6 +89,10 @@ class StreamTuiApp(App[None]):
                 severity="warning",
                 timeout=10,
             )
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Footer and palette key names, in ASCII on a Linux console (no ⏎ there)."""
+        return fit(super().get_key_display(binding))
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """No blinking cursor: it rewrites the field twice a second, forever, over SSH."""
