@@ -53,7 +53,7 @@ async def test_f4_lists_the_live_conferences_and_enter_fills_the_field(
         names = [str(table.get_row_at(i)[0]) for i in range(3)]
         assert names == ["Sales all-hands", "Incident war room", "Support bridge — EU"]
         text = screen_text(app)
-        assert "3 in-progress conference(s) (1 page(s))" in text
+        assert "3 in-progress conferences (1 page)" in text
         assert "Weekly standup" not in text
 
         await type_text(pilot, "war")  # the filter narrows the rows
@@ -322,7 +322,7 @@ async def test_f4_escape_cancels_a_slow_listing_then_closes(
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, ConferencesScreen)  # still open, saying so
-        assert static_text(app, "#conferences-status") == "cancelled: 0 conference(s) loaded"
+        assert static_text(app, "#conferences-status") == "cancelled: 0 conferences loaded"
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)

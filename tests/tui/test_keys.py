@@ -189,3 +189,37 @@ def test_linux_console_gets_ascii(monkeypatch: pytest.MonkeyPatch) -> None:
     assert fit("⠸ 🔎", ascii=True) == "| ?"
     monkeypatch.setenv("TERM", "xterm-256color")
     assert str(plain("✔ stopped")) == "✔ stopped"
+
+
+async def test_picker_labels_get_the_room_there_is_at_80_columns(
+    make_app: AppFactory, session: Session
+) -> None:
+    from streamtui.config import Entry
+
+    label = "Transcriber feed for the EU region two"  # 38 characters
+    session.save_entry(
+        Entry("stream", "0f0e0d0c-0b0a-4908-8706-050403020100", label, DEMO_CONFERENCE_SID)
+    )
+    app = make_app(Prefill("", DEMO_CONFERENCE_SID, ""))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main.field("stream").input.focus()
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+        text = "\n".join(screen_lines(app))
+        assert label[:30] in text, text
+        assert "0f0e0d0c-0b0a-4908-8706-050403020100" in text
+
+
+async def test_history_shows_the_conference_at_80_columns(make_app: AppFactory) -> None:
+    app = make_app(FULL)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+s", "y")
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        text = "\n".join(screen_lines(app))
+        assert "conference" in text and "stream" in text
+        assert "1 record " in text

@@ -120,11 +120,11 @@ async def test_f7_history_lists_the_attempts_made(
         outcomes = [str(table.get_row_at(i)[1]) for i in range(3)]
         assert outcomes == ["interrupted", "failed", "stopped"]  # most recent first
         text = screen_text(app)
-        assert "3 record(s)" in text
+        assert "3 records" in text
         for shown in ("interrupted", "failed", "stopped", "no-such-feed", "Transcriber feed"):
             assert shown in text
         not_found = [str(value) for value in table.get_row_at(1)]
-        assert not_found[2:4] == ["404", "20404"]
+        assert not_found[4:6] == ["404", "20404"]
         assert re.fullmatch(r"[0-9a-f-]{36}", not_found[6])  # the request ID, for support
         assert DEMO_API_TOKEN not in session.history.path.read_text()
 

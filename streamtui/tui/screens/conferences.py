@@ -31,6 +31,10 @@ from streamtui.validation import validate_conference_sid
 PAGE_SIZE = 1000
 
 
+def _count(number: int, noun: str = "conference") -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 class ConferencesScreen(ModalScreen[str | Exception | None]):
     """Returns the chosen conference SID, the error that stopped the listing (an unexpected one
     included: the main screen's error panel shows it), or None."""
@@ -69,7 +73,14 @@ class ConferencesScreen(ModalScreen[str | Exception | None]):
 
     def on_mount(self) -> None:
         table: DataTable[object] = self.query_one(DataTable)
-        table.add_columns("friendly name", "status", "region", "age", "SID")
+        # Fixed widths so that the SID column gets what is left, and a cut shows an ellipsis
+        # (cell() cuts with one) instead of the table running off the dialog's edge.
+        widths = {"friendly name": 18, "status": 11, "region": 7, "age": 10}
+        for name, width in widths.items():
+            table.add_column(name, width=width)
+        dialog = int(self.app.size.width * 0.96) - 4  # see conferences.tcss: border, padding
+        left = dialog - sum(widths.values()) - 2 * (len(widths) + 1) - 2  # cell padding, bar
+        table.add_column("SID", width=min(36, max(9, left)))
         self.query_one("#conferences-filter", Input).focus()
         self.load()
 
@@ -96,7 +107,7 @@ class ConferencesScreen(ModalScreen[str | Exception | None]):
                     pages += 1
                     self.conferences.extend(page)
                     self._render_rows()
-                    self._status(f"page {pages}: {len(self.conferences)} conference(s) so far…")
+                    self._status(f"page {pages}: {_count(len(self.conferences))} so far…")
         except Exception as exc:  # an unexpected one too: never a screen stuck on "loading…"
             self.fetching = False
             self.dismiss(exc)
@@ -104,7 +115,8 @@ class ConferencesScreen(ModalScreen[str | Exception | None]):
         finally:
             self.fetching = False
         self._status(
-            f"{len(self.conferences)} in-progress conference(s) ({pages} page(s))"
+            f"{_count(len(self.conferences), 'in-progress conference')} "
+            f"({pages} page{'' if pages == 1 else 's'})"
             if self.conferences
             else "No in-progress conference in this account."
         )
@@ -170,6 +182,6 @@ class ConferencesScreen(ModalScreen[str | Exception | None]):
         if self.fetching:
             self.workers.cancel_group(self, "conferences")
             self.fetching = False
-            self._status(f"cancelled: {len(self.conferences)} conference(s) loaded", "yellow")
+            self._status(f"cancelled: {_count(len(self.conferences))} loaded", "yellow")
             return
         self.dismiss(None)

@@ -45,14 +45,15 @@ class HistoryScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table: DataTable[object] = self.query_one(DataTable)
-        # What matters first at 80 columns: when, what happened, and to which stream.
+        # What tells attempts apart, within 80 columns: when, what happened, to which stream
+        # of which conference; the rest after them (cut cells end in an ellipsis).
         for name, width in (
             ("time", 14),
-            ("outcome", 14),
+            ("outcome", 11),
+            ("stream", 16),
+            ("conference", 15),
             ("HTTP", 4),
             ("code", 6),
-            ("stream", 22),
-            ("conference", 20),
         ):
             table.add_column(name, width=width)
         table.add_column("request id")
@@ -64,14 +65,14 @@ class HistoryScreen(ModalScreen[None]):
             table.add_row(
                 cell(_local(record.get("time", ""))),
                 cell(outcome, OUTCOME_STYLE.get(outcome, "bold red")),
-                cell(record.get("http_status") or "-"),
-                cell(record.get("code") or "-"),
                 cell(stream),
                 cell(conference),
+                cell(record.get("http_status") or "-"),
+                cell(record.get("code") or "-"),
                 cell(record.get("request_id") or "-"),
             )
         note = (
-            f"{len(records)} record(s) · {self.history_log.path}"
+            f"{len(records)} record{'' if len(records) == 1 else 's'} · {self.history_log.path}"
             if records
             else (f"No stop attempts yet · {self.history_log.path}")
         )

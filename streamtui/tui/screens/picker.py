@@ -60,12 +60,14 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
         items: Sequence[PickerItem[T]],
         *,
         empty: str = "",
-        label_width: int = 26,
+        label_width: int = 0,
     ) -> None:
-        """`label_width`: labels are cut to it so that a row fits one line at 80 columns."""
+        """`label_width`: at most this many columns for a label (0: all the room there is);
+        a longer label is cut with an ellipsis so that a row stays one line."""
         super().__init__()
         self.title_text = title
-        self.label_width = label_width
+        self.max_label_width = label_width
+        self.label_width = 26
         self.items = list(items)
         self.empty = empty or "Nothing saved yet."
         self.index: FuzzyIndex[PickerItem[T]] = FuzzyIndex(
@@ -88,7 +90,26 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
             yield Static("", id="picker-count")
         yield Footer()
 
+    def _fit_labels(self) -> None:
+        """Labels get what the dialog's width leaves beside the longest SID (or detail)."""
+        screen = self.app.size.width
+        room = max(int(screen * 0.9), min(78, screen)) - 6  # see picker.tcss; border, padding
+        detail = max((len(item.detail) for item in self.items), default=0)
+        width = max(12, room - detail - 2)
+        if self.max_label_width:
+            width = min(width, self.max_label_width)
+        if width != self.label_width:
+            self.label_width = width
+            self._prompts.clear()
+
+    def on_resize(self) -> None:
+        old = self.label_width
+        self._fit_labels()
+        if old != self.label_width:
+            self.refilter(self.query_one("#picker-filter", Input).value)
+
     def on_mount(self) -> None:
+        self._fit_labels()
         self.refilter("")
         query = self.query_one("#picker-filter", Input)
         # Filtered as the value changes, not on the Changed message that follows: the input
