@@ -23,6 +23,8 @@ from streamtui.tui.glyphs import fit
 from streamtui.tui.keys import QUIT, binding_ids, split_keymap
 from streamtui.tui.screens.main import MainScreen, Prefill
 
+SETTLE = 0.05  # seconds a new screen is held back so that it is sent once, whole
+
 
 class StreamTuiApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
@@ -72,6 +74,9 @@ class StreamTuiApp(App[None]):
         return screen
 
     def on_mount(self) -> None:
+        # Textual draws a new screen whole two or three times as it mounts (layout, then a
+        # repaint, then the footer): held back for a moment, it goes out once (bench_bytes.py).
+        self.delay_update(SETTLE)
         self.call_after_refresh(self.apply_keymap)  # after the first paint: it imports screens
 
     def apply_keymap(self) -> None:

@@ -75,7 +75,7 @@ class ConferencesScreen(ModalScreen[str | Exception | None]):
         table: DataTable[object] = self.query_one(DataTable)
         # Fixed widths so that the SID column gets what is left, and a cut shows an ellipsis
         # (cell() cuts with one) instead of the table running off the dialog's edge.
-        widths = {"friendly name": 18, "status": 11, "region": 7, "age": 10}
+        widths = {"friendly name": 20, "status": 11, "region": 7, "age": 10}
         for name, width in widths.items():
             table.add_column(name, width=width)
         dialog = int(self.app.size.width * 0.96) - 4  # see conferences.tcss: border, padding

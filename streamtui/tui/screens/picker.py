@@ -22,6 +22,7 @@ from streamtui.tui.keys import QUIT
 from streamtui.tui.text import pairs, plain
 
 T = TypeVar("T")
+SETTLE = 0.05  # seconds a redraw is held back so that it goes out once, whole
 SHOWN = 30  # rows in the list at once (a 40-line terminal shows ~28); typing narrows the rest
 
 
@@ -109,6 +110,9 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
             self.refilter(self.query_one("#picker-filter", Input).value)
 
     def on_mount(self) -> None:
+        # Textual draws a new screen whole twice (layout, then a repaint): held back for a
+        # moment, the picker goes out once over SSH (tests/benchmarks/bench_bytes.py).
+        self.app.delay_update(SETTLE)
         self._fit_labels()
         self.refilter("")
         query = self.query_one("#picker-filter", Input)
@@ -159,6 +163,7 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
     def _choose(self, index: int | None) -> None:
         if index is None or not 0 <= index < len(self.shown):
             return
+        self.app.delay_update(SETTLE)  # the screen below goes out once, as on opening
         self.dismiss(self.shown[index].value)
 
     def _move(self, action: str) -> None:
@@ -180,4 +185,5 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
         self._choose(self.query_one("#picker-options", OptionList).highlighted)
 
     def action_dismiss_none(self) -> None:
+        self.app.delay_update(SETTLE)
         self.dismiss(None)
