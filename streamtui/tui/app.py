@@ -23,7 +23,7 @@ from streamtui.tui.glyphs import fit
 from streamtui.tui.keys import QUIT, binding_ids, split_keymap
 from streamtui.tui.screens.main import MainScreen, Prefill
 
-SETTLE = 0.05  # seconds a new screen is held back so that it is sent once, whole
+SETTLE = 0.02  # seconds the first screen is held back so that it is sent once, whole
 
 
 class StreamTuiApp(App[None]):
