@@ -42,6 +42,7 @@ class StreamTuiApp(App[None]):
         self.prefill = prefill or Prefill()
         self.timeout = timeout
         self.user_keymap: dict[str, str] = {}
+        self.holding_first_paint = True  # see on_mount
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen(self.session, self.prefill, timeout=self.timeout)
@@ -76,8 +77,14 @@ class StreamTuiApp(App[None]):
     def on_mount(self) -> None:
         # Textual draws a new screen whole two or three times as it mounts (layout, then a
         # repaint, then the footer): held back for a moment, it goes out once (bench_bytes.py).
+        # Until it is out, nothing may ask for a stop: a confirmation counts as seen once drawn.
         self.delay_update(SETTLE)
+        self.set_timer(SETTLE * 2, self._first_paint_sent)
         self.call_after_refresh(self.apply_keymap)  # after the first paint: it imports screens
+
+    def _first_paint_sent(self) -> None:
+        self.holding_first_paint = False
+        self.main.refresh_bindings()
 
     def apply_keymap(self) -> None:
         """The config's `[keymap]`: ids no binding has are named in a warning, not fatal."""

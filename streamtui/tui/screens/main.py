@@ -148,8 +148,8 @@ class MainScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Grey out (None) what cannot run now, rather than refuse it with a toast."""
-        if action == "stop" and self.in_flight:
-            return None
+        if action == "stop" and (self.in_flight or getattr(self.app, "holding_first_paint", False)):
+            return None  # in flight, or the app's first frame is not on the terminal yet
         # escape hidden when there is nothing to cancel: the 80-column footer needs the room
         return action != "cancel_stop" or self.in_flight
 
