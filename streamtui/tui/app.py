@@ -78,8 +78,12 @@ class StreamTuiApp(App[None]):
         # Textual draws a new screen whole two or three times as it mounts (layout, then a
         # repaint, then the footer): held back for a moment, it goes out once (bench_bytes.py).
         # Until it is out, nothing may ask for a stop: a confirmation counts as seen once drawn.
-        self.delay_update(SETTLE)
-        self.set_timer(SETTLE * 2, self._first_paint_sent)
+        # Headless (tests) there is no terminal to spare bytes on.
+        if self.is_headless:
+            self.holding_first_paint = False
+        else:
+            self.delay_update(SETTLE)
+            self.set_timer(SETTLE * 2, self._first_paint_sent)
         self.call_after_refresh(self.apply_keymap)  # after the first paint: it imports screens
 
     def _first_paint_sent(self) -> None:

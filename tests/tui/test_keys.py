@@ -223,3 +223,17 @@ async def test_history_shows_the_conference_at_80_columns(make_app: AppFactory) 
         text = "\n".join(screen_lines(app))
         assert "conference" in text and "stream" in text
         assert "1 record " in text
+
+
+async def test_no_stop_while_the_first_frame_is_held_back(make_app: AppFactory) -> None:
+    app = make_app(FULL)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.holding_first_paint = True  # as on a terminal, for the first moment
+        app.main.refresh_bindings()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)  # no confirmation the user cannot see yet
+        app._first_paint_sent()
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: not isinstance(app.screen, MainScreen), what="confirm")
