@@ -55,7 +55,15 @@ PARENT_KEYS: dict[Kind, str | None] = {
     "conference": "account",
     "stream": "conference",
 }
-TOP_KEYS = ("default_profile", "profiles", "accounts", "conferences", "streams", "targets")
+TOP_KEYS = (
+    "default_profile",
+    "profiles",
+    "accounts",
+    "conferences",
+    "streams",
+    "targets",
+    "keymap",
+)
 PROFILE_KEYS = ("space", "project_id", "base_url", "production", "confirm")
 TARGET_KEYS = ("label", "account", "conference", "stream")
 LABEL_MAX = 256
@@ -138,6 +146,7 @@ class Config:
     streams: list[Entry] = field(default_factory=list)
     targets: list[SavedTarget] = field(default_factory=list)
     read_only: bool = False
+    keymap: dict[str, str] = field(default_factory=dict)  # TUI binding id -> keys
     problem: str | None = None
 
     def profile(self, name: str | None) -> tuple[str | None, Profile | None]:
@@ -519,7 +528,28 @@ def _parse(raw: Mapping[str, Any], path: Path) -> Config:
         _parse_entries(raw, "conference"),
         _parse_entries(raw, "stream"),
         _parse_targets(raw),
+        keymap=_parse_keymap(raw),
     )
+
+
+def _parse_keymap(raw: Mapping[str, Any]) -> dict[str, str]:
+    """`[keymap]`: binding id = "keys" (comma-separated). Which ids exist is the TUI's to say."""
+    table = raw.get("keymap", {})
+    if not isinstance(table, dict):
+        raise _Invalid(
+            ("keymap",),
+            f"must be a table, not {_type_name(table)}: write [keymap] then lines like "
+            'history = "ctrl+r".',
+        )
+    keymap: dict[str, str] = {}
+    for binding_id, keys in table.items():
+        if not isinstance(keys, str) or not keys.strip():
+            raise _Invalid(
+                ("keymap", binding_id),
+                f'must be keys in quotes, like "ctrl+r" or "f7,ctrl+r", not {_type_name(keys)}.',
+            )
+        keymap[binding_id] = keys.strip()
+    return keymap
 
 
 # Writing ---------------------------------------------------------------------------------------

@@ -10,24 +10,31 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from streamtui.sanitize import clean
 from streamtui.session import Session
+from streamtui.tui.glyphs import fit
+from streamtui.tui.keys import QUIT, binding_ids, split_keymap
 from streamtui.tui.screens.main import MainScreen, Prefill
+
+SETTLE = 0.02  # seconds the first screen is held back so that it is sent once, whole
 
 
 class StreamTuiApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     TITLE = "streamtui"
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("ctrl+c", "help_quit", show=False, system=True),
+        QUIT,
+        Binding("ctrl+c", "help_quit", show=False, system=True, id="help-quit"),
     ]
 
     def __init__(
@@ -37,8 +44,10 @@ class StreamTuiApp(App[None]):
         self.session = session
         self.prefill = prefill or Prefill()
         self.timeout = timeout
+        self.user_keymap: dict[str, str] = {}
+        self.holding_first_paint = True  # see on_mount
 
-    def on_mount(self) -> None:
+    def _quit_on_hangup(self) -> None:
         """SIGHUP (the SSH connection dropped) and SIGTERM quit as ctrl+q does, so a stop in
         flight is recorded; Python's default for both ends the process on the spot."""
         loop = asyncio.get_running_loop()
@@ -78,47 +87,67 @@ class StreamTuiApp(App[None]):
         assert isinstance(screen, MainScreen)
         return screen
 
+    def on_mount(self) -> None:
+        # Textual draws a new screen whole two or three times as it mounts (layout, then a
+        # repaint, then the footer): held back for a moment, it goes out once (bench_bytes.py).
+        # Until it is out, nothing may ask for a stop: a confirmation counts as seen once drawn.
+        # Headless (tests) there is no terminal to spare bytes on.
+        if self.is_headless:
+            self.holding_first_paint = False
+        else:
+            self.delay_update(SETTLE)
+            self.set_timer(SETTLE * 2, self._first_paint_sent)
+        self.call_after_refresh(self.apply_keymap)  # after the first paint: it imports screens
+        self._quit_on_hangup()
+
+    def _first_paint_sent(self) -> None:
+        self.holding_first_paint = False
+        self.main.refresh_bindings()
+
+    def apply_keymap(self) -> None:
+        """The config's `[keymap]`: ids no binding has are named in a warning, not fatal."""
+        from streamtui.tui.screens import all_screens
+
+        usable, unknown = split_keymap(self.session.config.keymap, binding_ids(all_screens()))
+        self.user_keymap = usable
+        self.set_keymap(usable)
+        if unknown:
+            self.notify(
+                f"The [keymap] of the config names keys that do not exist: {', '.join(unknown)}. "
+                "F1 lists the keys; streamtui's README lists their ids.",
+                title="Keymap",
+                severity="warning",
+                timeout=10,
+            )
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Footer and palette key names, in ASCII on a Linux console (no ⏎ there)."""
+        return fit(super().get_key_display(binding))
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """No blinking cursor: it rewrites the field twice a second, forever, over SSH."""
+        widget = event.widget
+        if hasattr(widget, "cursor_blink"):  # Input, TextArea and their subclasses
+            widget.cursor_blink = False
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        main = self.main
-        yield SystemCommand(
-            "Stop stream",
-            "Validate the fields, confirm, and stop the stream (ctrl+s)",
-            main.action_stop,
-        )
-        yield SystemCommand(
-            "Pick a saved SID", "Fuzzy picker for the focused field (F2)", main.action_pick
-        )
-        yield SystemCommand(
-            "Pick a saved target",
-            "Account, conference and stream in one go (F3)",
-            main.action_targets,
-        )
-        yield SystemCommand(
-            "Save the focused SID",
-            "Save what is typed, with a label (ctrl+l)",
-            main.action_save_entry,
-        )
-        yield SystemCommand(
-            "Save the target", "Save the three fields as a target (ctrl+t)", main.action_save_target
-        )
-        yield SystemCommand(
-            "Cancel the request", "Cancel the stop in flight (escape)", main.action_cancel_stop
-        )
-        yield SystemCommand(
-            "Live conferences",
-            "In-progress conferences of the account, to fill the conference field (F4)",
-            main.action_conferences,
-        )
-        yield SystemCommand(
-            "Batch stop",
-            "Stop several streams of the conference at once (F5)",
-            main.action_batch,
-        )
-        yield SystemCommand(
-            "History", "Every stop attempt, most recent first (F7)", main.action_history
-        )
-        yield SystemCommand(
-            "Credentials", "Log in, session-only token, log out (F8)", main.action_credentials
-        )
-        yield SystemCommand("Help", "Every key (F1)", main.action_help)
+        """What the screen below the palette can do now, from its own keys; no Screenshot (it
+        would write a file on the server) and no Keys panel (F1 is the help)."""
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not active.enabled or not binding.description or binding.action in seen:
+                continue
+            if binding.action in ("command_palette", "app.command_palette"):
+                continue
+            seen.add(binding.action)
+            keys = self.get_key_display(binding)
+            yield SystemCommand(
+                binding.description,
+                f"{binding.tooltip or binding.description} ({keys})",
+                partial(self._run_from_palette, binding.action, active.node),
+            )
+        yield SystemCommand("Theme", "Change the colours", self.action_change_theme)
+
+    def _run_from_palette(self, action: str, node: DOMNode) -> None:
+        self.call_later(self.run_action, action, node)

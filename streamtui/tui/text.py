@@ -10,11 +10,12 @@ from rich.text import Text
 from textual.content import Content
 
 from streamtui.sanitize import clean
+from streamtui.tui.glyphs import fit
 
 
 def plain(text: object, style: str = "") -> Content:
     """Literal text, control characters and escape sequences removed, optionally styled."""
-    content = Content(clean(text))
+    content = Content(fit(clean(text)))
     return content.stylize(style) if style else content
 
 
@@ -23,11 +24,11 @@ def pairs(*parts: tuple[str, str] | str | Content) -> Content:
     cleaned: list[str | Content | tuple[str, str]] = []
     for part in parts:
         if isinstance(part, tuple):
-            cleaned.append((clean(part[0]), part[1]))
+            cleaned.append((fit(clean(part[0])), part[1]))
         elif isinstance(part, Content):
             cleaned.append(part)
         else:
-            cleaned.append(clean(part))
+            cleaned.append(fit(clean(part)))
     return Content.assemble(*cleaned)
 
 
@@ -36,4 +37,4 @@ def cell(text: object, style: str = "") -> Text:
 
     Rich `Text`, not `Content`, because DataTable sizes its columns by measuring Rich renderables.
     """
-    return Text(clean(text), style=style, no_wrap=True, overflow="ellipsis")
+    return Text(fit(clean(text)), style=style, no_wrap=True, overflow="ellipsis")

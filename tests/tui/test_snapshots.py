@@ -10,6 +10,7 @@ Update with `pytest tests/tui/test_snapshots.py --snapshot-update`, after lookin
 from __future__ import annotations
 
 import functools
+import io
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime
@@ -18,6 +19,10 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from rich.color import ColorSystem
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
 from textual.pilot import Pilot
 
 import streamtui.emulator.server
@@ -89,6 +94,47 @@ def app_for(
     emu: Emulator, tmp_path: Path, prefill: Prefill | None = None, *, production: bool = False
 ) -> StreamTuiApp:
     return StreamTuiApp(snap_session(emu, tmp_path, production=production), prefill)
+
+
+class SixteenColourApp(StreamTuiApp):
+    """Screenshots as a 16-colour terminal (TERM=xterm, PuTTY) shows them: Textual's own
+    screenshots are always in true colour, so every colour is first brought down to the
+    nearest of the 16."""
+
+    def export_screenshot(self, *, title: str | None = None, simplify: bool = False) -> str:
+        console = Console(
+            width=self.size.width,
+            height=self.size.height,
+            file=io.StringIO(),
+            force_terminal=True,
+            color_system="truecolor",
+            record=True,
+            legacy_windows=False,
+            safe_box=False,
+        )
+        update = self.screen._compositor.render_update(
+            full=True, screen_stack=self._background_screens, simplify=simplify
+        )
+        console.print(update)
+        for segment_list in (console._record_buffer,):
+            for index, segment in enumerate(segment_list):
+                style = segment.style
+                if style is None:
+                    continue
+                segment_list[index] = Segment(
+                    segment.text,
+                    style
+                    + Style(
+                        color=style.color and style.color.downgrade(ColorSystem.STANDARD),
+                        bgcolor=style.bgcolor and style.bgcolor.downgrade(ColorSystem.STANDARD),
+                    ),
+                    segment.control,
+                )
+        return console.export_svg(title=title or self.title)
+
+
+def app16(emu: Emulator, tmp_path: Path, prefill: Prefill | None = None) -> StreamTuiApp:
+    return SixteenColourApp(snap_session(emu, tmp_path), prefill)
 
 
 def steps(*keys: str, paste_text: str = "") -> RunBefore:
@@ -221,3 +267,36 @@ def test_batch_confirmation(
     app = app_for(emu, tmp_path, INCIDENT)
     run = then(steps("f5", "space", "down", "space", "tab"), steps("ctrl+s"))
     assert snap_compare(app, terminal_size=size, run_before=run)
+
+
+# -- 16 colours (TERM=xterm, PuTTY's default), at 80x24 ----------------------------------------
+
+
+def test_main_empty_16(snap_compare: SnapCompare, emu: Emulator, tmp_path: Path) -> None:
+    assert snap_compare(app16(emu, tmp_path), terminal_size=SMALL, run_before=steps())
+
+
+def test_main_result_16(snap_compare: SnapCompare, emu: Emulator, tmp_path: Path) -> None:
+    app = app16(emu, tmp_path, FULL)
+    assert snap_compare(app, terminal_size=SMALL, run_before=steps("ctrl+s", "y"))
+
+
+def test_picker_16(snap_compare: SnapCompare, emu: Emulator, tmp_path: Path) -> None:
+    app = app16(emu, tmp_path, Prefill(conference=DEMO_CONFERENCE_SID))
+    assert snap_compare(app, terminal_size=SMALL, run_before=steps("f2"))
+
+
+def test_batch_confirmation_16(snap_compare: SnapCompare, emu: Emulator, tmp_path: Path) -> None:
+    app = app16(emu, tmp_path, INCIDENT)
+    run = then(steps("f5", "space", "down", "space", "tab"), steps("ctrl+s"))
+    assert snap_compare(app, terminal_size=SMALL, run_before=run)
+
+
+def test_batch_after_run_16(snap_compare: SnapCompare, emu: Emulator, tmp_path: Path) -> None:
+    app = app16(emu, tmp_path, INCIDENT)
+    run = then(
+        steps("f5", "space", "down", "space", "down", "space", "tab"),
+        steps(paste_text="no-such-feed\n"),
+        steps("ctrl+s", "y"),
+    )
+    assert snap_compare(app, terminal_size=SMALL, run_before=run)

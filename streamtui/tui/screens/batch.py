@@ -10,13 +10,27 @@ from __future__ import annotations
 import asyncio
 import time
 
+from rich.segment import Segment
+from rich.style import Style
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input, Label, SelectionList, Static, TextArea
+from textual.strip import Strip
+from textual.widgets import (
+    Button,
+    DataTable,
+    Footer,
+    Input,
+    Label,
+    OptionList,
+    SelectionList,
+    Static,
+    TextArea,
+)
+from textual.widgets.option_list import OptionDoesNotExist
 from textual.widgets.selection_list import Selection
 from textual.worker import Worker
 
@@ -34,6 +48,7 @@ from streamtui.outcome import Outcome, StopReport
 from streamtui.session import Session
 from streamtui.target import StopTarget
 from streamtui.tui.failures import failure_of, report_failure
+from streamtui.tui.keys import QUIT
 from streamtui.tui.screens.confirm import GuardedConfirmation
 from streamtui.tui.text import cell, pairs, plain
 from streamtui.validation import validate_stream
@@ -60,6 +75,22 @@ def parse_pasted(text: str) -> list[str]:
     return list(seen)
 
 
+class CheckList(SelectionList[str]):
+    """A selection list whose boxes read [x] and [ ]: checked and unchecked rows differ in
+    text, not only in colour (16 colours, NO_COLOR, a screen reader)."""
+
+    def render_line(self, y: int) -> Strip:
+        line = OptionList.render_line(self, y)  # the prompt alone, without Textual's button
+        index = self.scroll_offset.y + y
+        try:
+            selection = self.get_option_at_index(index)
+        except OptionDoesNotExist:
+            return line
+        mark = "[x] " if selection.value in self.selected else "[ ] "
+        style = next(iter(line)).style or self.rich_style
+        return Strip([Segment(mark, style + Style(meta={"option": index})), *line])
+
+
 class BatchConfirmScreen(GuardedConfirmation):
     """One confirmation for the whole batch: the count, the conference, and the targets.
 
@@ -67,7 +98,11 @@ class BatchConfirmScreen(GuardedConfirmation):
     window is too small to show it."""
 
     CSS_PATH = "confirm.tcss"
-    BINDINGS = [Binding("y", "confirm", "Yes, stop them"), Binding("n,escape", "cancel", "No")]
+    BINDINGS = [
+        QUIT,
+        Binding("y", "confirm", "Stop them", id="batch-confirm.yes"),
+        Binding("n,escape", "cancel", "Cancel", id="batch-confirm.no"),
+    ]
 
     def __init__(self, targets: list[StopTarget], where: str, *, production: bool) -> None:
         super().__init__()
@@ -77,11 +112,11 @@ class BatchConfirmScreen(GuardedConfirmation):
 
     def compose(self) -> ComposeResult:
         first = self.targets[0]
+        count = f"{len(self.targets)} stream{'s' if len(self.targets) != 1 else ''}"
         with Vertical(id="confirm-dialog", classes="-production" if self.production else ""):
             yield Static(
                 plain(
-                    f"Stop {len(self.targets)} stream{'s' if len(self.targets) != 1 else ''}"
-                    f"{' in PRODUCTION' if self.production else ''}?",
+                    f"Stop {count}{' in PRODUCTION' if self.production else ''}?",
                     "bold",
                 ),
                 id="confirm-title",
@@ -100,7 +135,7 @@ class BatchConfirmScreen(GuardedConfirmation):
                     ("  • ", "dim"),
                     t.stream.value,
                     (f"  “{t.stream_label}”" if t.stream_label else "", "italic"),
-                    (f"  · {t.stream.kind}", "dim"),
+                    ("  (a stream name)" if t.stream.kind == "name" else "", "dim"),
                 )
                 for t in self.targets[:8]
             ]
@@ -108,19 +143,22 @@ class BatchConfirmScreen(GuardedConfirmation):
                 yield Static(line)
             if len(self.targets) > 8:
                 yield Static(plain(f"  … and {len(self.targets) - 8} more", "dim"))
-            yield Static(
-                pairs(
-                    ("y", "bold"),
-                    (" stops them all · ", "dim"),
-                    ("n", "bold"),
-                    ("/", "dim"),
-                    ("esc", "bold"),
-                    (" cancels", "dim"),
-                ),
-                id="confirm-keys",
-            )
             yield self.ignored_note()
+            with Horizontal(id="confirm-buttons"):
+                yield Button("Cancel (n)", id="cancel")
+                yield Button(f"Stop {count} (y)", id="confirm", variant="error")
         yield self.too_small_note()
+        yield Footer()
+
+    def first_focus(self) -> None:
+        self.query_one("#cancel", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "confirm":
+            self.action_confirm()
+        else:
+            self.action_cancel()
 
     def action_confirm(self) -> None:
         if self.can_confirm:
@@ -133,12 +171,17 @@ class BatchConfirmScreen(GuardedConfirmation):
 class BatchScreen(ModalScreen[None]):
     CSS_PATH = "batch.tcss"
     BINDINGS = [
+        QUIT,
         # priority: the list is read when the key arrives, before keys typed after it land
-        Binding("ctrl+s", "start", "Stop them", priority=True),
-        Binding("escape", "cancel_or_close", "Cancel / close"),
+        Binding("ctrl+s", "start", "Stop them", priority=True, id="batch.start"),
+        Binding("escape", "cancel_or_close", "Cancel / close", id="batch.close"),
+        # Tab and shift+tab stop at the ends: wrapping round put a space meant for the paste
+        # box into the list, where it toggled a row unseen.
+        Binding("tab", "focus_step(1)", "Next field", show=False, id="batch.next"),
+        Binding("shift+tab", "focus_step(-1)", "Previous field", show=False, id="batch.previous"),
     ]
 
-    running: reactive[bool] = reactive(False)
+    running: reactive[bool] = reactive(False, bindings=True)
 
     def __init__(self, session: Session, account: str, conference: str) -> None:
         super().__init__()
@@ -162,7 +205,7 @@ class BatchScreen(ModalScreen[None]):
                 id="batch-title",
             )
             with Horizontal(id="batch-inputs"):
-                yield SelectionList[str](
+                yield CheckList(
                     *[Selection(plain(f"{e.label}  {e.sid}"), e.sid) for e in streams],
                     id="batch-saved",
                 )
@@ -229,6 +272,19 @@ class BatchScreen(ModalScreen[None]):
             ref = validate_stream(value)
             targets.append(self.session.labelled(StopTarget(self.account, self.conference, ref)))
         return targets
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """ctrl+s greyed out while a batch runs."""
+        return None if action == "start" and self.running else True
+
+    def action_focus_step(self, step: int) -> None:
+        chain = self.focus_chain
+        if self.focused not in chain:
+            self.focus_next() if step > 0 else self.focus_previous()
+            return
+        index = chain.index(self.focused) + step
+        if 0 <= index < len(chain):
+            chain[index].focus()
 
     def action_start(self) -> None:
         if self.running:

@@ -24,10 +24,15 @@ from streamtui.hints import unexpected
 from streamtui.models import Conference
 from streamtui.sanitize import clean
 from streamtui.tui.failures import failure_of, report_failure
+from streamtui.tui.keys import QUIT
 from streamtui.tui.text import cell, pairs, plain
 from streamtui.validation import validate_conference_sid
 
 PAGE_SIZE = 1000
+
+
+def _count(number: int, noun: str = "conference") -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 class ConferencesScreen(ModalScreen[str | Exception | None]):
@@ -36,10 +41,11 @@ class ConferencesScreen(ModalScreen[str | Exception | None]):
 
     CSS_PATH = "conferences.tcss"
     BINDINGS = [
-        Binding("escape", "close", "Close / cancel"),
-        Binding("ctrl+r", "refresh", "Refresh"),
-        Binding("down", "cursor(1)", "Down", show=False),
-        Binding("up", "cursor(-1)", "Up", show=False),
+        QUIT,
+        Binding("escape", "close", "Close", id="conferences.close"),
+        Binding("ctrl+r,f5", "refresh", "Refresh", id="conferences.refresh"),
+        Binding("down", "cursor(1)", "Down", show=False, id="conferences.down"),
+        Binding("up", "cursor(-1)", "Up", show=False, id="conferences.up"),
     ]
 
     def __init__(self, account: str, credentials: Callable[[], Credentials]) -> None:
@@ -67,7 +73,14 @@ class ConferencesScreen(ModalScreen[str | Exception | None]):
 
     def on_mount(self) -> None:
         table: DataTable[object] = self.query_one(DataTable)
-        table.add_columns("friendly name", "status", "region", "age", "SID")
+        # Fixed widths so that the SID column gets what is left, and a cut shows an ellipsis
+        # (cell() cuts with one) instead of the table running off the dialog's edge.
+        widths = {"friendly name": 20, "status": 11, "region": 7, "age": 10}
+        for name, width in widths.items():
+            table.add_column(name, width=width)
+        dialog = int(self.app.size.width * 0.96) - 4  # see conferences.tcss: border, padding
+        left = dialog - sum(widths.values()) - 2 * (len(widths) + 1) - 2  # cell padding, bar
+        table.add_column("SID", width=min(36, max(9, left)))
         self.query_one("#conferences-filter", Input).focus()
         self.load()
 

@@ -131,9 +131,9 @@ class ConfirmStopScreen(GuardedConfirmation):
 
     CSS_PATH = "confirm.tcss"
     BINDINGS = [
-        Binding("y", "confirm", "Yes, stop it"),
-        Binding("n", "cancel", "No"),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("y", "confirm", "Yes, stop it", id="confirm.yes"),
+        Binding("n", "cancel", "No", id="confirm.no"),
+        Binding("escape", "cancel", "Cancel", id="confirm.cancel"),
     ]
 
     def __init__(

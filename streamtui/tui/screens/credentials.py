@@ -31,7 +31,7 @@ class CredentialsScreen(ModalScreen[bool]):
     """Returns True when the credentials changed."""
 
     CSS_PATH = "credentials.tcss"
-    BINDINGS = [Binding("escape", "close", "Close")]
+    BINDINGS = [Binding("escape", "close", "Close", id="credentials.close")]
 
     def __init__(self, session: Session) -> None:
         super().__init__()

@@ -6,8 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
+from streamtui.tui.keys import QUIT
 from streamtui.tui.text import pairs, plain
 
 NOTES = (
@@ -18,12 +19,14 @@ NOTES = (
 )
 
 
-def _key(binding: Binding) -> str:
-    return binding.key_display or binding.key.replace("ctrl+", "^").replace(",", " / ")
+def keys_text(keys: str) -> str:
+    """`f2,ctrl+o` as `f2 / ^o`: every key that runs the action."""
+    return " / ".join(key.strip().replace("ctrl+", "^") for key in keys.split(","))
 
 
 def binding_rows(screen: Screen[object]) -> list[tuple[str, str]]:
-    """(keys, description) for the app's and the main screen's bindings."""
+    """(keys, description) for the screen's and the app's bindings, with the user's keymap."""
+    keymap: dict[str, str] = getattr(screen.app, "user_keymap", {})
     rows: list[tuple[str, str]] = []
     seen: set[str] = set()
     for source in (screen, screen.app):
@@ -32,14 +35,15 @@ def binding_rows(screen: Screen[object]) -> list[tuple[str, str]]:
             if not binding.description or binding.action in seen:
                 continue
             seen.add(binding.action)
-            rows.append((_key(binding), binding.description))
-    rows.append(("^p", "Command palette: every action by name"))
+            keys = keymap.get(binding.id or "", binding.key)
+            rows.append((keys_text(keys), binding.tooltip or binding.description))
+    rows.append(("^p", "Command palette: what this screen can do, by name"))
     return rows
 
 
 class HelpScreen(ModalScreen[None]):
     CSS_PATH = "help.tcss"
-    BINDINGS = [Binding("escape,f1,q", "close", "Close")]
+    BINDINGS = [QUIT, Binding("escape,f1,ctrl+g,q", "close", "Close", id="help.close")]
 
     def __init__(self, rows: list[tuple[str, str]]) -> None:
         super().__init__()
@@ -50,11 +54,12 @@ class HelpScreen(ModalScreen[None]):
             yield Static(plain("Keys", "bold"), id="help-title")
             with VerticalScroll(id="help-body"):
                 for keys, text in self.rows:
-                    yield Static(pairs((f"{keys:>12}  ", "bold"), (text, "")))
+                    yield Static(pairs((f"{keys:>19}  ", "bold"), (text, "")))
                 yield Static("")
                 for note in NOTES:
                     yield Static(plain(f"• {note}", "dim"))
             yield Static(plain("esc closes", "dim"))
+        yield Footer()
 
     def action_close(self) -> None:
         self.dismiss(None)

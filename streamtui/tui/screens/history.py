@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Footer, Static
 
 from streamtui.formatting import count
 from streamtui.history import HistoryLog
+from streamtui.tui.keys import QUIT
 from streamtui.tui.text import cell, plain
 
 OUTCOME_STYLE = {"stopped": "bold green", "cancelled": "yellow", "interrupted": "yellow"}
@@ -26,7 +27,7 @@ def _local(value: object) -> str:
 
 class HistoryScreen(ModalScreen[None]):
     CSS_PATH = "history.tcss"
-    BINDINGS = [Binding("escape,q", "close", "Close")]
+    BINDINGS = [QUIT, Binding("escape,q", "close", "Close", id="history.close")]
 
     def __init__(self, log: HistoryLog, *, limit: int = 500) -> None:
         super().__init__()
@@ -41,17 +42,19 @@ class HistoryScreen(ModalScreen[None]):
             )
             yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="history-path")
+        yield Footer()
 
     def on_mount(self) -> None:
         table: DataTable[object] = self.query_one(DataTable)
-        # What matters first at 80 columns: when, what happened, and to which stream.
+        # What tells attempts apart, within 80 columns: when, what happened, to which stream
+        # of which conference; the rest after them (cut cells end in an ellipsis).
         for name, width in (
             ("time", 14),
-            ("outcome", 14),
+            ("outcome", 11),
+            ("stream", 16),
+            ("conference", 15),
             ("HTTP", 4),
             ("code", 6),
-            ("stream", 22),
-            ("conference", 20),
         ):
             table.add_column(name, width=width)
         table.add_column("request id")
@@ -63,10 +66,10 @@ class HistoryScreen(ModalScreen[None]):
             table.add_row(
                 cell(_local(record.get("time", ""))),
                 cell(outcome, OUTCOME_STYLE.get(outcome, "bold red")),
-                cell(record.get("http_status") or "-"),
-                cell(record.get("code") or "-"),
                 cell(stream),
                 cell(conference),
+                cell(record.get("http_status") or "-"),
+                cell(record.get("code") or "-"),
                 cell(record.get("request_id") or "-"),
             )
         note = (

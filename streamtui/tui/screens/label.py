@@ -6,8 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Footer, Input, Static
 
+from streamtui.tui.keys import QUIT
 from streamtui.tui.text import pairs
 
 
@@ -15,7 +16,11 @@ class LabelScreen(ModalScreen[str | None]):
     """Returns the label typed (trimmed, non-empty), or None on escape."""
 
     CSS_PATH = "label.tcss"
-    BINDINGS = [Binding("escape", "dismiss_none", "Cancel")]
+    BINDINGS = [
+        QUIT,
+        Binding("enter", "save", "Save", priority=True, id="label.save"),
+        Binding("escape", "dismiss_none", "Cancel", id="label.cancel"),
+    ]
 
     def __init__(self, what: str, value: str, *, suggestion: str = "") -> None:
         super().__init__()
@@ -40,6 +45,7 @@ class LabelScreen(ModalScreen[str | None]):
                 ),
                 id="label-help",
             )
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -51,6 +57,9 @@ class LabelScreen(ModalScreen[str | None]):
             self.notify("A label cannot be empty.", severity="warning", timeout=3)
             return
         self.dismiss(label)
+
+    async def action_save(self) -> None:
+        await self.query_one(Input).action_submit()
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)

@@ -28,6 +28,7 @@ from streamtui.hints import unexpected
 from streamtui.sanitize import clean
 from streamtui.session import KINDS, Session
 from streamtui.tui.failures import failure_of, report_failure
+from streamtui.tui.keys import QUIT
 from streamtui.tui.text import pairs, plain
 from streamtui.tui.widgets.header import SessionBar
 from streamtui.tui.widgets.target_field import TargetField, target_fields
@@ -72,21 +73,86 @@ class Prefill:
 
 class MainScreen(Screen[None]):
     BINDINGS = [
+        QUIT,
         # priority: taken when the key arrives, before the keys typed after it reach a field
-        Binding("ctrl+s", "stop", "Stop", priority=True),
-        Binding("f2", "pick", "Pick saved"),
-        Binding("f3", "targets", "Targets"),
-        Binding("ctrl+l", "save_entry", "Save SID"),
-        Binding("ctrl+t", "save_target", "Save target", show=False),
-        Binding("escape", "cancel_stop", "Cancel request", show=False),
-        Binding("f4", "conferences", "Live conferences", show=False),
-        Binding("f5", "batch", "Batch stop", show=False),
-        Binding("f7", "history", "History", show=False),
-        Binding("f8", "credentials", "Credentials", show=False),
-        Binding("f1", "help", "Help"),
+        Binding(
+            "ctrl+s",
+            "stop",
+            "Stop",
+            priority=True,
+            id="stop",
+            tooltip="Stop the stream (you confirm first)",
+        ),
+        Binding(
+            "escape",
+            "cancel_stop",
+            "Cancel",
+            id="cancel-request",
+            tooltip="Cancel the request in flight",
+        ),
+        # Each F-key has a ctrl letter beside it: macOS Terminal, tmux and some SSH clients
+        # keep F-keys for themselves. Not ctrl+a/b (tmux, screen) nor the fields' own ctrl keys.
+        Binding("f2,ctrl+o", "pick", "Pick", id="pick", tooltip="Pick a saved SID for the field"),
+        Binding(
+            "f3,ctrl+f",
+            "targets",
+            "Targets",
+            id="targets",
+            tooltip="Pick a saved target (all three fields)",
+        ),
+        Binding(
+            "f4,ctrl+n",
+            "conferences",
+            "Conferences",
+            id="conferences",
+            tooltip="Live conferences of the account",
+        ),
+        Binding(
+            "f5,ctrl+z", "batch", "Batch", id="batch", tooltip="Batch stop: several streams at once"
+        ),
+        Binding("f1,ctrl+g", "help", "Help", id="help", tooltip="Every key"),
+        Binding(
+            "ctrl+l",
+            "save_entry",
+            "Save SID",
+            show=False,
+            id="save-sid",
+            tooltip="Save the SID typed, with a label",
+        ),
+        Binding(
+            "ctrl+t",
+            "save_target",
+            "Save target",
+            show=False,
+            id="save-target",
+            tooltip="Save the three fields as a target",
+        ),
+        Binding(
+            "f7,ctrl+r",
+            "history",
+            "History",
+            show=False,
+            id="history",
+            tooltip="History of stop attempts",
+        ),
+        Binding(
+            "f8,ctrl+backslash",
+            "credentials",
+            "Credentials",
+            show=False,
+            id="credentials",
+            tooltip="Credentials: log in, token, log out",
+        ),
     ]
 
-    in_flight: reactive[bool] = reactive(False)
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Grey out (None) what cannot run now, rather than refuse it with a toast."""
+        if action == "stop" and (self.in_flight or getattr(self.app, "holding_first_paint", False)):
+            return None  # in flight, or the app's first frame is not on the terminal yet
+        # escape hidden when there is nothing to cancel: the 80-column footer needs the room
+        return action != "cancel_stop" or self.in_flight
+
+    in_flight: reactive[bool] = reactive(False, bindings=True)
 
     def __init__(self, session: Session, prefill: Prefill, *, timeout: float = 30.0) -> None:
         super().__init__()
@@ -132,6 +198,10 @@ class MainScreen(Screen[None]):
                 (" saves what you typed.", "dim"),
             ),
             pairs(
+                ("F4", "bold"),
+                (" live conferences · ", "dim"),
+                ("F5", "bold"),
+                (" batch stop · ", "dim"),
                 ("F7", "bold"),
                 (" history · ", "dim"),
                 ("F8", "bold"),
@@ -140,6 +210,15 @@ class MainScreen(Screen[None]):
                 (" every key · ", "dim"),
                 ("ctrl+q", "bold"),
                 (" quits", "dim"),
+            ),
+            pairs(
+                ("No F-keys in your terminal? ", "dim"),
+                ("F1", "bold"),
+                (" lists a ctrl key for each; ", "dim"),
+                ("ctrl+g", "bold"),
+                (" shows it, ", "dim"),
+                ("ctrl+p", "bold"),
+                (" finds actions by name.", "dim"),
             ),
         ]
         if self.session.problem:

@@ -14,13 +14,15 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from streamtui.fuzzy import FuzzyIndex
+from streamtui.tui.keys import QUIT
 from streamtui.tui.text import pairs, plain
 
 T = TypeVar("T")
+SETTLE = 0.05  # seconds a redraw is held back so that it goes out once, whole
 SHOWN = 30  # rows in the list at once (a 40-line terminal shows ~28); typing narrows the rest
 
 
@@ -41,12 +43,14 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
 
     CSS_PATH = "picker.tcss"
     BINDINGS = [
-        Binding("escape", "dismiss_none", "Close"),
-        Binding("down", "cursor_down", "Down", show=False),
-        Binding("up", "cursor_up", "Up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("f2", "widen", "All", show=False),
+        QUIT,
+        Binding("escape", "dismiss_none", "Close", id="picker.close"),
+        Binding("enter", "choose", "Choose", priority=True, id="picker.choose"),
+        Binding("down", "cursor_down", "Down", show=False, id="picker.down"),
+        Binding("up", "cursor_up", "Up", show=False, id="picker.up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="picker.page-down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="picker.page-up"),
+        Binding("f2", "widen", "All", show=False, id="picker.widen"),
     ]
 
     def __init__(
@@ -55,14 +59,16 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
         items: Sequence[PickerItem[T]],
         *,
         empty: str = "",
-        label_width: int = 26,
+        label_width: int = 0,
         scope: str = "",
     ) -> None:
-        """`label_width`: labels are cut to it so that a row fits one line at 80 columns.
-        `scope` names what the items `in_scope` belong to; F2 widens to all of them."""
+        """`label_width`: at most this many columns for a label (0: all the room there is);
+        a longer label is cut with an ellipsis so that a row stays one line. `scope` names what
+        the items `in_scope` belong to; F2 widens to all of them."""
         super().__init__()
         self.title_text = title
-        self.label_width = label_width
+        self.max_label_width = label_width
+        self.label_width = 26
         self.all_items = list(items)
         self.scope = scope if any(not item.in_scope for item in items) else ""
         self.widened = not self.scope
@@ -98,8 +104,31 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
             yield Input(placeholder="filter (fuzzy)", id="picker-filter", compact=True)
             yield OptionList(id="picker-options")
             yield Static("", id="picker-count")
+        yield Footer()
+
+    def _fit_labels(self) -> None:
+        """Labels get what the dialog's width leaves beside the longest SID (or detail)."""
+        screen = self.app.size.width
+        room = max(int(screen * 0.9), min(78, screen)) - 6  # see picker.tcss; border, padding
+        detail = max((len(item.detail) for item in self.items), default=0)
+        width = max(12, room - detail - 2)
+        if self.max_label_width:
+            width = min(width, self.max_label_width)
+        if width != self.label_width:
+            self.label_width = width
+            self._index()  # the filter matches the rows as they are now drawn
+
+    def on_resize(self) -> None:
+        old = self.label_width
+        self._fit_labels()
+        if old != self.label_width:
+            self.refilter(self.query_one("#picker-filter", Input).value)
 
     def on_mount(self) -> None:
+        # Textual draws a new screen whole twice (layout, then a repaint): held back for a
+        # moment, the picker goes out once over SSH (tests/benchmarks/bench_bytes.py).
+        self.app.delay_update(SETTLE)
+        self._fit_labels()
         self.refilter("")
         query = self.query_one("#picker-filter", Input)
         # Filtered as the value changes, not on the Changed message that follows: the input
@@ -159,6 +188,7 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
     def _choose(self, index: int | None) -> None:
         if index is None or not 0 <= index < len(self.shown):
             return
+        self.app.delay_update(SETTLE)  # the screen below goes out once, as on opening
         self.dismiss(self.shown[index].value)
 
     def _move(self, action: str) -> None:
@@ -176,5 +206,9 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
     def action_page_up(self) -> None:
         self._move("page_up")
 
+    def action_choose(self) -> None:
+        self._choose(self.query_one("#picker-options", OptionList).highlighted)
+
     def action_dismiss_none(self) -> None:
+        self.app.delay_update(SETTLE)
         self.dismiss(None)

@@ -34,10 +34,10 @@ class FieldList(Widget, can_focus=True):
     """(field, value) lines that wrap; ↑/↓ select a line, `c` or ctrl+y copies its value."""
 
     BINDINGS = [
-        Binding("c", "copy_value", "Copy value"),
-        Binding("ctrl+y", "copy_value", "Copy value", show=False),
-        Binding("up,k", "move(-1)", "Up", show=False),
-        Binding("down,j", "move(1)", "Down", show=False),
+        Binding("c", "copy_value", "Copy value", id="result.copy"),
+        Binding("ctrl+y", "copy_value", "Copy value", show=False, id="result.copy-ctrl"),
+        Binding("up,k", "move(-1)", "Up", show=False, id="result.up"),
+        Binding("down,j", "move(1)", "Down", show=False, id="result.down"),
     ]
     DEFAULT_CSS = """
     FieldList { height: auto; }
