@@ -124,7 +124,11 @@ def _stop(stop: argparse.ArgumentParser) -> None:
         metavar="SID",
         help="AccountSid (default: the project ID, which is SignalWire's AccountSid)",
     )
-    stop.add_argument("--conference", metavar="SID", required=True, help="ConferenceSid (UUID)")
+    aim = stop.add_mutually_exclusive_group(required=True)
+    aim.add_argument("--conference", metavar="SID", help="ConferenceSid (UUID)")
+    aim.add_argument(
+        "--target", type=_given, metavar="LABEL", help="a saved target's label (any case)"
+    )
     stop.add_argument(
         "--stream",
         metavar="SID_OR_NAME",
