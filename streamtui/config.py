@@ -32,6 +32,12 @@ from streamtui.paths import (
     real_path,
     remove_stale_temp_files,
 )
+from streamtui.stream_definition import (
+    DEFINITION_KEYS,
+    DefinitionProblem,
+    StreamDefinition,
+    stream_definition_of,
+)
 from streamtui.validation import (
     is_uuid,
     validate_account_sid,
@@ -114,6 +120,8 @@ class Entry:
     sid: str
     label: str
     parent: str | None = None
+    definition: StreamDefinition | None = None  # a stream's, to start it again
+    origin: str | None = None  # the included file it comes from; None for the user's own
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +132,7 @@ class SavedTarget:
     account: str
     conference: str
     stream: str
+    origin: str | None = None  # the included file it comes from; None for the user's own
 
 
 @dataclass(frozen=True)
@@ -431,10 +440,13 @@ def _parse_entries(raw: Mapping[str, Any], kind: Kind) -> list[Entry]:
     section = SECTIONS[kind]
     parent_key = PARENT_KEYS[kind]
     allowed = ("sid", "label", parent_key) if parent_key else ("sid", "label")
+    if kind == "stream":
+        allowed = (*allowed, *DEFINITION_KEYS)
     entries: list[Entry] = []
     seen: dict[tuple[str, str | None], int] = {}
     for index, table in enumerate(_array_of_tables(raw, section)):
         at: KeyPath = (section, index)
+        definition = _definition(table, at) if kind == "stream" else None
         _check_keys(table, allowed, at)
         sid = _string(
             table,
@@ -459,8 +471,17 @@ def _parse_entries(raw: Mapping[str, Any], kind: Kind) -> list[Entry]:
             )
         seen[identity] = index
         # Many entries share a parent: one string object for all of them.
-        entries.append(Entry(kind, sid, _label(table, at), sys.intern(parent) if parent else None))
+        parent = sys.intern(parent) if parent else None
+        entries.append(Entry(kind, sid, _label(table, at), parent, definition))
     return entries
+
+
+def _definition(table: Mapping[str, Any], at: KeyPath) -> StreamDefinition | None:
+    """A stream's definition (see stream_definition), its problems located like any other."""
+    try:
+        return stream_definition_of(table)
+    except DefinitionProblem as problem:
+        raise _Invalid((*at, *problem.key), problem.message) from None
 
 
 def _parse_targets(raw: Mapping[str, Any]) -> list[SavedTarget]:

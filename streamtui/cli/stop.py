@@ -41,7 +41,7 @@ def read_stream_list(source: str) -> list[str]:
     ]
 
 
-def _print_result(result: ConferenceStream, *, as_json: bool) -> None:
+def print_result(result: ConferenceStream, *, as_json: bool) -> None:
     if as_json:
         print(mask(json.dumps(dict(result.raw), ensure_ascii=True)))
         return
@@ -152,7 +152,7 @@ def _stop_one(args: argparse.Namespace, creds: Credentials, target: StopTarget) 
 
     asyncio.run(send())  # ctrl+c, SIGTERM, SIGHUP: recorded, then KeyboardInterrupt
     if report.outcome is Outcome.STOPPED and report.result is not None:
-        _print_result(report.result, as_json=args.json)
+        print_result(report.result, as_json=args.json)
         return 0
     assert report.error is not None
     if args.json:
