@@ -61,7 +61,15 @@ PARENT_KEYS: dict[Kind, str | None] = {
     "conference": "account",
     "stream": "conference",
 }
-TOP_KEYS = ("default_profile", "profiles", "accounts", "conferences", "streams", "targets")
+TOP_KEYS = (
+    "default_profile",
+    "include",
+    "profiles",
+    "accounts",
+    "conferences",
+    "streams",
+    "targets",
+)
 PROFILE_KEYS = ("space", "project_id", "base_url", "production", "confirm")
 TARGET_KEYS = ("label", "account", "conference", "stream")
 LABEL_MAX = 256
@@ -148,6 +156,7 @@ class Config:
     targets: list[SavedTarget] = field(default_factory=list)
     read_only: bool = False
     problem: str | None = None
+    include_problems: tuple[str, ...] = ()  # included files skipped, and why (config_include)
 
     def profile(self, name: str | None) -> tuple[str | None, Profile | None]:
         """The named profile; without a name the default one, or the only one, or none."""
@@ -212,7 +221,16 @@ def load_config(path: Path | str | None = None) -> Config:
     if read is None:
         return Config(target)
     raw, text = read
-    return _validated(raw, target, text)
+    return _with_includes(_validated(raw, target, text), raw)
+
+
+def _with_includes(config: Config, raw: Mapping[str, Any]) -> Config:
+    """The config with its included files' entries (see config_include); never raises for them."""
+    if "include" not in raw:
+        return config
+    from streamtui.config_include import with_includes
+
+    return with_includes(config, raw["include"], _validated)
 
 
 def load_config_for_ui(path: Path | str | None = None) -> Config:
@@ -559,7 +577,7 @@ def update_config(path: Path | str, mutate: Callable[[dict[str, Any]], None]) ->
             raw, text = read if read is not None else ({}, "")
             _validated(raw, shown, text)
             mutate(raw)
-            config = _validated(raw, shown, None)
+            config = _with_includes(_validated(raw, shown, None), raw)
             data = dumps(raw).encode("utf-8")
             remove_stale_temp_files(target)
             atomic_write(target, data)
@@ -696,12 +714,28 @@ def relabel_entry(
             if _matches(kind, item, wanted, wanted_parent):
                 item["label"] = label
                 return
+        copy = _included_copy(Path(path), raw, kind, wanted, wanted_parent)
+        if copy is not None:  # an included entry: a personal copy, the shared file untouched
+            copy["label"] = label
+            raw.setdefault(SECTIONS[kind], []).append(copy)
+            return
         raise ConfigError(
             f"{path}: {wanted} is not among the saved {SECTIONS[kind]} (another "
             "streamtui may have removed it); nothing changed."
         )
 
     return update_config(path, mutate)
+
+
+def _included_copy(
+    path: Path, raw: Mapping[str, Any], kind: Kind, sid: str, parent: str | None
+) -> dict[str, Any] | None:
+    """A copy of the included table of this entry, to save as the user's own."""
+    if "include" not in raw:
+        return None
+    from streamtui.config_include import included_table
+
+    return included_table(raw, path, lambda item: _matches(kind, item, sid, parent), SECTIONS[kind])
 
 
 def remove_entry(path: Path | str, kind: Kind, sid: str, parent: str | None = None) -> Config:

@@ -66,6 +66,7 @@ def _request(args: argparse.Namespace) -> tuple[StartRequest, Entry | None]:
     sent yet."""
     entry: Entry | None = None
     if args.target is not None or args.stream is not None:
+        from streamtui.cli.stop import warn_about_includes
         from streamtui.config import load_config
 
         if args.target is not None:
@@ -79,7 +80,9 @@ def _request(args: argparse.Namespace) -> tuple[StartRequest, Entry | None]:
             args.account = args.account or target.account
             args.conference, args.stream = target.conference, target.stream
         conference = validate_conference_sid(args.conference)
-        entry = _saved_stream(load_config(config_path(args)), args.stream, conference)
+        config = load_config(config_path(args))
+        warn_about_includes(config)
+        entry = _saved_stream(config, args.stream, conference)
     if args.url:
         validate_wss_url(args.url)  # before anything else: a ws:// URL is the likeliest mistake
     conference = validate_conference_sid(args.conference)

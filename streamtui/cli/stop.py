@@ -17,7 +17,7 @@ from streamtui.target import StopTarget
 from streamtui.validation import validate_account_sid, validate_conference_sid, validate_stream
 
 if TYPE_CHECKING:
-    from streamtui.config import SavedTarget
+    from streamtui.config import Config, SavedTarget
 
 
 def read_stream_list(source: str) -> list[str]:
@@ -70,6 +70,15 @@ def _print_dry_run(creds: Credentials, target: StopTarget) -> None:
     )
 
 
+def warn_about_includes(config: Config) -> None:
+    """A missing or broken included file: a warning on stderr, once, never an error."""
+    if config.include_problems:
+        from streamtui.cli.output import warn
+        from streamtui.config_include import report_problems
+
+        report_problems(config, warn)
+
+
 def saved_target(args: argparse.Namespace) -> SavedTarget:
     """The saved target (own or included) whose label is `args.target`, compared ignoring case;
     InvalidInput naming the candidates when none or several match. Nothing is sent."""
@@ -78,6 +87,7 @@ def saved_target(args: argparse.Namespace) -> SavedTarget:
     from streamtui.errors import InvalidInput
 
     config = load_config(config_path(args))
+    warn_about_includes(config)
     wanted = args.target.strip().casefold()
     found = [target for target in config.targets if target.label.casefold() == wanted]
     if len(found) == 1:

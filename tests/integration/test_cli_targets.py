@@ -87,3 +87,25 @@ def test_target_dry_run_sends_nothing(env: dict[str, str], emulator: Emulator) -
     assert result.returncode == 0, result.stderr
     assert DEMO_RECORDING_STREAM_SID in result.stdout
     assert emulator.requests == []
+
+
+def test_included_target_stops_and_a_missing_include_warns(
+    env: dict[str, str], emulator: Emulator
+) -> None:
+    config = write_config(env, 'include = ["team.toml", "gone.toml"]\n')
+    (config.parent / "team.toml").write_text(CONFIG, encoding="utf-8")
+    result = run_streamtui(["stop", "--target", "Support recorder"], env)
+    assert result.returncode == 0, result.stderr
+    assert "warning:" in result.stderr and "gone.toml" in result.stderr
+    assert result.stderr.count("gone.toml") == 1
+    [request] = emulator.requests
+    assert request.path.endswith(DEMO_RECORDING_STREAM_SID)
+
+
+def test_a_broken_include_never_hides_own_targets(env: dict[str, str], emulator: Emulator) -> None:
+    config = write_config(env, 'include = ["team.toml"]\n' + CONFIG)
+    (config.parent / "team.toml").write_text("[[targets]\nlabel=", encoding="utf-8")
+    result = run_streamtui(["stop", "--target", "support transcriber", "--dry-run"], env)
+    assert result.returncode == 0, result.stderr
+    assert "team.toml" in result.stderr
+    assert emulator.requests == []
