@@ -75,6 +75,7 @@ class MainScreen(Screen[None]):
     BINDINGS = [
         # priority: taken when the key arrives, before the keys typed after it reach a field
         Binding("ctrl+s", "stop", "Stop", priority=True),
+        Binding("r", "start_again", "Start again"),  # only after a stop it can undo
         Binding("f2", "pick", "Pick saved"),
         Binding("f3", "targets", "Targets"),
         Binding("ctrl+l", "save_entry", "Save SID"),
@@ -209,6 +210,27 @@ class MainScreen(Screen[None]):
             again=again,
         )
         self.show_panel("error")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`r` (start it again) only while a stop's result shows and its definition is saved."""
+        if action != "start_again":
+            return True
+        from streamtui.tui.screens.start_again import saved_definition
+
+        switcher = self.query_one("#panels", ContentSwitcher)
+        panel = switcher.query_children("#result").first() if switcher.current == "result" else None
+        result = getattr(panel, "result", None)
+        stopped = result is not None and result.status == "stopped"
+        return (
+            stopped
+            and not self.in_flight
+            and bool(saved_definition(self.session, self.last_target))
+        )
+
+    def action_start_again(self) -> None:
+        from streamtui.tui.screens.start_again import offer_start_again
+
+        offer_start_again(self)
 
     def show_panel(self, name: str) -> None:
         self.query_one("#panels", ContentSwitcher).current = name
