@@ -32,6 +32,7 @@ from streamtui import __version__, redact
 from streamtui.errors import (
     ApiError,
     AuthenticationError,
+    CreatedByEarlierAttempt,
     DeadlineExceeded,
     NetworkError,
     NotFoundError,
@@ -127,6 +128,22 @@ def stream_path(account: str, conference: str, stream: str | StreamRef) -> str:
     return (
         f"{API_PREFIX}/Accounts/{quote(account, safe='')}/Conferences/"
         f"{quote(conference, safe='')}/Streams/{quote(str(stream), safe='')}"
+    )
+
+
+def create_path(account: str, conference: str) -> str:
+    """The Create Conference Stream path, every segment URL-encoded."""
+    return (
+        f"{API_PREFIX}/Accounts/{quote(account, safe='')}/Conferences/"
+        f"{quote(conference, safe='')}/Streams"
+    )
+
+
+def _surely_unsent(outcome: object, error: object) -> bool:
+    """Whether a failed attempt certainly did nothing: it never connected, or SignalWire said
+    429 (rate limited, not processed). Only such attempts of a non-idempotent call are retried."""
+    return isinstance(error, RateLimitedError) or isinstance(
+        outcome, httpx.ConnectError | httpx.ConnectTimeout
     )
 
 
@@ -518,6 +535,8 @@ _Outcome = _Answer | httpx.TransportError | TimeoutError | None
 if TYPE_CHECKING:
     from collections.abc import Generator
 
+    from streamtui.stream_definition import StreamDefinition
+
     _Step = _Send | _Wait | _Settle
     _Plan = Generator[_Step, _Outcome, Reply]
 
@@ -642,8 +661,11 @@ class _ClientBase:
             f"{what} talking to {self.host}.", host=self.host, timeout=budget, attempts=attempt
         )
 
-    def _plan(self, budget: float) -> _Plan:
-        """One logical call: attempts, backoff, Retry-After and the deadline, all in one place."""
+    def _plan(self, budget: float, *, idempotent: bool = True) -> _Plan:
+        """One logical call: attempts, backoff, Retry-After and the deadline, all in one place.
+
+        A call that is not `idempotent` is retried only after an attempt that surely did
+        nothing (see _surely_unsent): anything else may have taken effect."""
         deadline = time.monotonic() + budget
         tally = _Tally(self.retry)
         last: ApiError | NetworkError | None = None
@@ -675,6 +697,8 @@ class _ClientBase:
                 ):
                     expired = True
                     break
+            if not idempotent and not _surely_unsent(outcome, last):
+                break
             pause = yield from self._pause_before_retry(last, pause, tally, deadline)
             if pause is None:
                 break
@@ -735,6 +759,26 @@ class _ClientBase:
                 attempts=attempts,
             )
         return last
+
+
+def _taken_by_first_attempt(
+    error: RejectedError, name: str | None
+) -> CreatedByEarlierAttempt | None:
+    """A retried create refused because its Name is taken: the first attempt created it."""
+    said = " ".join([error.message, *error.errors]).lower()
+    if error.status != 422 or error.attempts < 2 or not name or "already been taken" not in said:
+        return None
+    return CreatedByEarlierAttempt(
+        f"The stream '{_said(name)}' was created by the first attempt: its answer was lost, and "
+        "the retry was refused because that name is now taken (by the new stream). Nothing more "
+        "to do; its SID was not returned.",
+        status=error.status,
+        code=error.code,
+        errors=error.errors,
+        request_id=error.request_id,
+        url=error.url,
+        attempts=error.attempts,
+    )
 
 
 def _http_options(project_id: str, token: str, base_url: str) -> dict[str, Any]:
@@ -807,6 +851,49 @@ class SignalWireClient(_ClientBase):
         )
         return confirm_stop(reply, stream)
 
+    async def create_stream(
+        self,
+        account: str,
+        conference: str,
+        definition: StreamDefinition,
+        *,
+        name: str | None = None,
+        bearer_token: str | None = None,
+        timeout: float | None = None,
+        on_send: Callable[[], None] | None = None,
+    ) -> ConferenceStream:
+        """Create Conference Stream from `definition` (validated SIDs expected).
+
+        Not idempotent: an attempt is retried only when it surely did nothing (a connect error,
+        a 429). A retry told that the Name is taken means the first attempt created the stream:
+        CreatedByEarlierAttempt says so."""
+        try:
+            reply = await self._call(
+                "POST",
+                create_path(account, conference),
+                data=definition.form(name, bearer_token),
+                timeout=timeout,
+                on_send=on_send,
+                idempotent=False,
+            )
+        except RejectedError as exc:
+            raise _taken_by_first_attempt(exc, name) or exc from None
+        result = ConferenceStream.from_json(
+            reply.body,
+            http_status=reply.status,
+            request_id=reply.request_id,
+            attempts=reply.attempts,
+        )
+        if result.sid is None or not is_uuid(result.sid):
+            raise UnreadableResponse(
+                f"The API answered {reply.status} but gave no SID for the new stream: it may have "
+                "been created. List the conference's streams before starting it again.",
+                status=reply.status,
+                request_id=reply.request_id,
+                attempts=reply.attempts,
+            )
+        return result
+
     async def conference_pages(
         self,
         account: str,
@@ -871,8 +958,9 @@ class SignalWireClient(_ClientBase):
         params: Mapping[str, str] | None = None,
         timeout: float | None = None,
         on_send: Callable[[], None] | None = None,
+        idempotent: bool = True,
     ) -> Reply:
-        plan = self._plan(self.timeout if timeout is None else timeout)
+        plan = self._plan(self.timeout if timeout is None else timeout, idempotent=idempotent)
         outcome: _Outcome = None
         while True:
             try:

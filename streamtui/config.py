@@ -32,6 +32,12 @@ from streamtui.paths import (
     real_path,
     remove_stale_temp_files,
 )
+from streamtui.stream_definition import (
+    DEFINITION_KEYS,
+    DefinitionProblem,
+    StreamDefinition,
+    stream_definition_of,
+)
 from streamtui.validation import (
     is_uuid,
     validate_account_sid,
@@ -57,6 +63,7 @@ PARENT_KEYS: dict[Kind, str | None] = {
 }
 TOP_KEYS = (
     "default_profile",
+    "include",
     "profiles",
     "accounts",
     "conferences",
@@ -122,6 +129,8 @@ class Entry:
     sid: str
     label: str
     parent: str | None = None
+    definition: StreamDefinition | None = None  # a stream's, to start it again
+    origin: str | None = None  # the included file it comes from; None for the user's own
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +141,7 @@ class SavedTarget:
     account: str
     conference: str
     stream: str
+    origin: str | None = None  # the included file it comes from; None for the user's own
 
 
 @dataclass(frozen=True)
@@ -148,6 +158,7 @@ class Config:
     read_only: bool = False
     keymap: dict[str, str] = field(default_factory=dict)  # TUI binding id -> keys
     problem: str | None = None
+    include_problems: tuple[str, ...] = ()  # included files skipped, and why (config_include)
 
     def profile(self, name: str | None) -> tuple[str | None, Profile | None]:
         """The named profile; without a name the default one, or the only one, or none."""
@@ -212,7 +223,16 @@ def load_config(path: Path | str | None = None) -> Config:
     if read is None:
         return Config(target)
     raw, text = read
-    return _validated(raw, target, text)
+    return _with_includes(_validated(raw, target, text), raw)
+
+
+def _with_includes(config: Config, raw: Mapping[str, Any]) -> Config:
+    """The config with its included files' entries (see config_include); never raises for them."""
+    if "include" not in raw:
+        return config
+    from streamtui.config_include import with_includes
+
+    return with_includes(config, raw["include"], _validated)
 
 
 def load_config_for_ui(path: Path | str | None = None) -> Config:
@@ -440,10 +460,13 @@ def _parse_entries(raw: Mapping[str, Any], kind: Kind) -> list[Entry]:
     section = SECTIONS[kind]
     parent_key = PARENT_KEYS[kind]
     allowed = ("sid", "label", parent_key) if parent_key else ("sid", "label")
+    if kind == "stream":
+        allowed = (*allowed, *DEFINITION_KEYS)
     entries: list[Entry] = []
     seen: dict[tuple[str, str | None], int] = {}
     for index, table in enumerate(_array_of_tables(raw, section)):
         at: KeyPath = (section, index)
+        definition = _definition(table, at) if kind == "stream" else None
         _check_keys(table, allowed, at)
         sid = _string(
             table,
@@ -468,8 +491,17 @@ def _parse_entries(raw: Mapping[str, Any], kind: Kind) -> list[Entry]:
             )
         seen[identity] = index
         # Many entries share a parent: one string object for all of them.
-        entries.append(Entry(kind, sid, _label(table, at), sys.intern(parent) if parent else None))
+        parent = sys.intern(parent) if parent else None
+        entries.append(Entry(kind, sid, _label(table, at), parent, definition))
     return entries
+
+
+def _definition(table: Mapping[str, Any], at: KeyPath) -> StreamDefinition | None:
+    """A stream's definition (see stream_definition), its problems located like any other."""
+    try:
+        return stream_definition_of(table)
+    except DefinitionProblem as problem:
+        raise _Invalid((*at, *problem.key), problem.message) from None
 
 
 def _parse_targets(raw: Mapping[str, Any]) -> list[SavedTarget]:
@@ -568,7 +600,7 @@ def update_config(path: Path | str, mutate: Callable[[dict[str, Any]], None]) ->
             raw, text = read if read is not None else ({}, "")
             _validated(raw, shown, text)
             mutate(raw)
-            config = _validated(raw, shown, None)
+            config = _with_includes(_validated(raw, shown, None), raw)
             data = dumps(raw).encode("utf-8")
             remove_stale_temp_files(target)
             atomic_write(target, data)
@@ -691,6 +723,42 @@ def add_entry(path: Path | str, entry: Entry) -> Config:
             table[parent_key] = parent
 
     return update_config(path, mutate)
+
+
+def relabel_entry(
+    path: Path | str, kind: Kind, sid: str, label: str, parent: str | None = None
+) -> Config:
+    """Change the label of a saved SID; ConfigError if it is not saved (any more)."""
+    wanted = _valid_sid(kind, sid)
+    wanted_parent = _parent(kind, parent)
+
+    def mutate(raw: dict[str, Any]) -> None:
+        for item in raw.get(SECTIONS[kind], []):
+            if _matches(kind, item, wanted, wanted_parent):
+                item["label"] = label
+                return
+        copy = _included_copy(Path(path), raw, kind, wanted, wanted_parent)
+        if copy is not None:  # an included entry: a personal copy, the shared file untouched
+            copy["label"] = label
+            raw.setdefault(SECTIONS[kind], []).append(copy)
+            return
+        raise ConfigError(
+            f"{path}: {wanted} is not among the saved {SECTIONS[kind]} (another "
+            "streamtui may have removed it); nothing changed."
+        )
+
+    return update_config(path, mutate)
+
+
+def _included_copy(
+    path: Path, raw: Mapping[str, Any], kind: Kind, sid: str, parent: str | None
+) -> dict[str, Any] | None:
+    """A copy of the included table of this entry, to save as the user's own."""
+    if "include" not in raw:
+        return None
+    from streamtui.config_include import included_table
+
+    return included_table(raw, path, lambda item: _matches(kind, item, sid, parent), SECTIONS[kind])
 
 
 def add_target(path: Path | str, target: SavedTarget) -> Config:

@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from streamtui.errors import KeyringUnavailable
 from streamtui.secret import Secret
@@ -45,7 +46,15 @@ class NoKeyring:
 
 def seed_demo_config(path: Path) -> None:
     """A demo profile, saved accounts, conferences, streams and targets."""
-    from streamtui.config import Entry, Profile, SavedTarget, add_entry, add_target, save_profile
+    from streamtui.config import (
+        Entry,
+        Profile,
+        SavedTarget,
+        add_entry,
+        add_target,
+        save_profile,
+        update_config,
+    )
     from streamtui.emulator import DEMO_CONFERENCES, DEMO_PROJECT_ID, DEMO_SPACE, DEMO_TARGETS
 
     save_profile(
@@ -75,6 +84,16 @@ def seed_demo_config(path: Path) -> None:
         add_target(
             path, SavedTarget(target.label, target.account, target.conference, target.stream)
         )
+    update_config(path, _with_demo_definitions)
+
+
+def _with_demo_definitions(raw: dict[str, Any]) -> None:
+    """Every seeded stream carries a definition, so "stop, then start it again" can be tried
+    with no account (the emulator creates the stream anew)."""
+    for number, table in enumerate(raw.get("streams", []), 1):
+        table.setdefault("url", f"wss://media.demo.invalid/feed-{number}")
+        table.setdefault("track", "both_tracks")
+        table.setdefault("codec", "PCMU")
 
 
 @contextmanager

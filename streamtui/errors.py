@@ -173,6 +173,13 @@ class UnconfirmedStop(ApiError):
         self.stream_name = stream_name
 
 
+class CreatedByEarlierAttempt(RejectedError):
+    """Create Conference Stream was retried and the retry was told its Name is taken: the
+    first attempt reached SignalWire and created the stream. Success, with no SID to show."""
+
+    exit_code = ExitCode.OK
+
+
 class NetworkError(StreamTuiError):
     """No answer: DNS, connect, TLS, a dropped connection, or the deadline ran out."""
 

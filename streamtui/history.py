@@ -253,7 +253,10 @@ def _answer(report: StopReport) -> dict[str, Any]:
 
 
 def build_record(creds: Credentials, report: StopReport) -> dict[str, Any]:
-    """The record of one stop; any text that could hold the token has it masked."""
+    """The record of one stop (or start); any text that could hold the token has it masked.
+
+    A start adds `report.extra`: `name`, and `undoes`/`undoes_time`, the stream and the time
+    of the stop record it undoes."""
     target = report.target
     on_space = creds.space is not None and creds.where == f"{creds.space}.signalwire.com"
     outcome = report.outcome if report.outcome is not None else Outcome.INTERRUPTED
@@ -273,6 +276,7 @@ def build_record(creds: Credentials, report: StopReport) -> dict[str, Any]:
         "outcome": outcome.value,
         **_answer(report),
         "duration_ms": round(report.duration * 1000),
+        **report.extra,
     }
     for key, value in record.items():  # defence in depth: an echoed token never reaches the file
         if isinstance(value, str):

@@ -3,8 +3,9 @@ TUI shows them, the audit log records them, and `history --json` readers match o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from streamtui.errors import ExitCode, StreamTuiError
 from streamtui.models import ConferenceStream
@@ -13,6 +14,7 @@ from streamtui.target import StopTarget
 
 class Outcome(StrEnum):
     STOPPED = "stopped"  # the API confirmed it: status stopped, the stream asked for
+    STARTED = "started"  # a stream was created again (`streamtui start`), to undo a stop
     UNCONFIRMED = "unconfirmed"  # a 200 that does not confirm the stop: state unknown
     FAILED = "failed"  # the API refused or could not be reached (see http_status and code)
     CANCELLED = "cancelled"  # never sent
@@ -30,6 +32,7 @@ class StopReport:
     duration: float = 0.0
     started: bool = False  # taken off the queue
     sending: bool = False  # handed to the network at least once: it may take effect
+    extra: dict[str, Any] = field(default_factory=dict)  # a start's fields for its record
 
     @property
     def state(self) -> str:
@@ -40,7 +43,7 @@ class StopReport:
 
     @property
     def exit_code(self) -> ExitCode:
-        if self.outcome is Outcome.STOPPED:
+        if self.outcome in (Outcome.STOPPED, Outcome.STARTED):
             return ExitCode.OK
         if self.outcome in (Outcome.CANCELLED, Outcome.INTERRUPTED):
             return ExitCode.INTERRUPTED

@@ -22,6 +22,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 RUNNERS = {
     "stop": ("streamtui.cli.stop", "run_stop"),
+    "start": ("streamtui.cli.start", "run_start"),
     "emulator": ("streamtui.emulator.command", "run"),
     "auth": ("streamtui.cli.auth", "run_auth"),
     "history": ("streamtui.cli.history", "run_history"),
@@ -44,7 +45,8 @@ def _dispatch(arguments: list[str]) -> int:
     module, function = RUNNERS[args.command]
     try:
         run: Callable[[argparse.Namespace], int] = getattr(import_module(module), function)
-        if args.command in ("stop", "auth"):  # they send requests: the TUI and emulator differ
+        # They send requests: the TUI and emulator differ.
+        if args.command in ("stop", "start", "auth"):
             _end_like_ctrl_c()
         return run(args)
     except KeyboardInterrupt:

@@ -58,5 +58,10 @@ def load_profile(
             warn(f"{exc.message} (ignored: the SIGNALWIRE_* variables are complete)")
             return None, None, None
         raise
+    if config.include_problems:  # a missing or broken included file: a warning, never fatal
+        from streamtui.cli.output import warn
+        from streamtui.config_include import report_problems
+
+        report_problems(config, warn)
     name, profile = config.profile(profile_flag)
     return config, name, profile

@@ -134,7 +134,11 @@ def _stop(stop: argparse.ArgumentParser) -> None:
         metavar="SID",
         help="AccountSid (default: the project ID, which is SignalWire's AccountSid)",
     )
-    stop.add_argument("--conference", metavar="SID", required=True, help="ConferenceSid (UUID)")
+    aim = stop.add_mutually_exclusive_group(required=True)
+    aim.add_argument("--conference", metavar="SID", help="ConferenceSid (UUID)")
+    aim.add_argument(
+        "--target", type=_given, metavar="LABEL", help="a saved target's label (any case)"
+    )
     stop.add_argument(
         "--stream",
         metavar="SID_OR_NAME",
@@ -173,6 +177,42 @@ def _stop(stop: argparse.ArgumentParser) -> None:
         action="store_true",
         help="print the exact request (token masked) and send nothing",
     )
+
+
+def _start(start: argparse.ArgumentParser) -> None:
+    start.description = (
+        "Create a conference stream (to undo a wrong stop), from flags or from a saved "
+        "stream's definition."
+    )
+    start.epilog = EXIT_CODES
+    start.formatter_class = argparse.RawDescriptionHelpFormatter
+    _common(start, suppress=True)
+    start.add_argument(
+        "--account", type=_given, metavar="SID", help="AccountSid (default: project ID)"
+    )
+    aim = start.add_mutually_exclusive_group(required=True)
+    aim.add_argument("--conference", type=_given, metavar="SID", help="ConferenceSid (UUID)")
+    aim.add_argument("--target", type=_given, metavar="LABEL", help="a saved target's label")
+    start.add_argument("--url", type=_given, metavar="WSS_URL", help="the WebSocket (wss:// only)")
+    start.add_argument("--name", type=_given, metavar="NAME", help="the new stream's name")
+    start.add_argument(
+        "--track", type=_given, metavar="T", help="inbound_track, outbound_track, both_tracks"
+    )
+    start.add_argument(
+        "--codec", type=_given, metavar="C", help="PCMU, PCMA, L16, L16@16000h, L16@24000h"
+    )
+    start.add_argument(
+        "--stream", type=_given, metavar="SAVED", help="a saved stream (SID, name or label)"
+    )
+    start.add_argument("--json", action="store_true", help="print the API's JSON object")
+    start.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=_positive_float,
+        default=30.0,
+        help="bound on the whole command",
+    )
+    start.add_argument("--dry-run", action="store_true", help="print the request; send nothing")
 
 
 def _auth(auth: argparse.ArgumentParser) -> None:
@@ -292,6 +332,7 @@ def _emulator(emulator: argparse.ArgumentParser) -> None:
 
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "stop": ("stop one or more conference streams", _stop),
+    "start": ("create a conference stream again (undo a wrong stop)", _start),
     "auth": ("store, show or delete credentials (OS keyring)", _auth),
     "history": ("print the audit log of stop attempts", _history),
     "config": ("show where the config file is", _config),

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from streamtui.cli.common import base_url_of, load_profile
 from streamtui.credentials import Credentials, resolve
@@ -15,6 +16,9 @@ from streamtui.redact import mask
 from streamtui.sanitize import clean
 from streamtui.target import StopTarget
 from streamtui.validation import validate_account_sid, validate_conference_sid, validate_stream
+
+if TYPE_CHECKING:
+    from streamtui.config import Config, SavedTarget
 
 
 def read_stream_list(source: str) -> list[str]:
@@ -38,7 +42,7 @@ def read_stream_list(source: str) -> list[str]:
     ]
 
 
-def _print_result(result: ConferenceStream, *, as_json: bool) -> None:
+def print_result(result: ConferenceStream, *, as_json: bool) -> None:
     if as_json:
         print(mask(json.dumps(dict(result.raw), ensure_ascii=True)))
         return
@@ -67,7 +71,56 @@ def _print_dry_run(creds: Credentials, target: StopTarget) -> None:
     )
 
 
+def warn_about_includes(config: Config) -> None:
+    """A missing or broken included file: a warning on stderr, once, never an error."""
+    if config.include_problems:
+        from streamtui.cli.output import warn
+        from streamtui.config_include import report_problems
+
+        report_problems(config, warn)
+
+
+def saved_target(args: argparse.Namespace) -> SavedTarget:
+    """The saved target (own or included) whose label is `args.target`, compared ignoring case;
+    InvalidInput naming the candidates when none or several match. Nothing is sent."""
+    from streamtui.cli.common import config_path
+    from streamtui.config import load_config
+    from streamtui.errors import InvalidInput
+
+    config = load_config(config_path(args))
+    warn_about_includes(config)
+    wanted = args.target.strip().casefold()
+    found = [target for target in config.targets if target.label.casefold() == wanted]
+    if len(found) == 1:
+        return found[0]
+    labels = [target.label for target in (found or config.targets)]
+    if not labels:
+        raise InvalidInput(
+            f"No saved targets in {config.path}: add a [[targets]] block with label, account, "
+            "conference and stream, or give --conference and --stream."
+        )
+    listed = "; ".join(clean(label) for label in labels)
+    if found:
+        raise InvalidInput(f"--target {clean(args.target)!r} matches several targets: {listed}.")
+    raise InvalidInput(
+        f"No saved target is labelled {clean(args.target)!r}. Saved targets: {listed}."
+    )
+
+
+def _from_target(args: argparse.Namespace) -> None:
+    """Fill --account, --conference and --stream from --target; both at once is a mistake."""
+    if args.stream or args.streams_from:
+        from streamtui.errors import InvalidInput
+
+        raise InvalidInput("Give either --target or --stream, not both: the target names one.")
+    target = saved_target(args)
+    args.account = args.account or target.account
+    args.conference, args.stream = target.conference, [target.stream]
+
+
 def run_stop(args: argparse.Namespace) -> int:
+    if args.target is not None:
+        _from_target(args)
     streams: list[str] = list(args.stream)
     if args.streams_from:
         streams += read_stream_list(args.streams_from)
@@ -110,7 +163,7 @@ def _stop_one(args: argparse.Namespace, creds: Credentials, target: StopTarget) 
 
     asyncio.run(send())  # ctrl+c, SIGTERM, SIGHUP: recorded, then KeyboardInterrupt
     if report.outcome is Outcome.STOPPED and report.result is not None:
-        _print_result(report.result, as_json=args.json)
+        print_result(report.result, as_json=args.json)
         return ExitCode.OK
     assert report.error is not None
     if args.json:

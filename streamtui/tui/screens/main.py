@@ -143,10 +143,19 @@ class MainScreen(Screen[None]):
             id="credentials",
             tooltip="Credentials: log in, token, log out",
         ),
+        Binding(
+            "r",
+            "start_again",
+            "Start again",
+            id="start-again",
+            tooltip="Start the stream just stopped again, from its saved definition",
+        ),
     ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Grey out (None) what cannot run now, rather than refuse it with a toast."""
+        if action == "start_again":
+            return self._can_start_again()
         if action == "stop" and (self.in_flight or getattr(self.app, "holding_first_paint", False)):
             return None  # in flight, or the app's first frame is not on the terminal yet
         # escape hidden when there is nothing to cancel: the 80-column footer needs the room
@@ -318,6 +327,25 @@ class MainScreen(Screen[None]):
             again=again,
         )
         self.show_panel("error")
+
+    def _can_start_again(self) -> bool:
+        """`r` (start it again) only while a stop's result shows and its definition is saved."""
+        from streamtui.tui.screens.start_again import saved_definition
+
+        switcher = self.query_one("#panels", ContentSwitcher)
+        panel = switcher.query_children("#result").first() if switcher.current == "result" else None
+        result = getattr(panel, "result", None)
+        stopped = result is not None and result.status == "stopped"
+        return (
+            stopped
+            and not self.in_flight
+            and bool(saved_definition(self.session, self.last_target))
+        )
+
+    def action_start_again(self) -> None:
+        from streamtui.tui.screens.start_again import offer_start_again
+
+        offer_start_again(self)
 
     def show_panel(self, name: str) -> None:
         self._stale_shown = False  # whatever shows next answers the fields as they are

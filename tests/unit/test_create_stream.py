@@ -1,0 +1,75 @@
+"""Create Conference Stream is not idempotent: only attempts that surely did nothing are retried,
+and a retry refused because the Name is taken says the first attempt created the stream."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from streamtui.errors import CreatedByEarlierAttempt, NetworkError, RejectedError, ServerError
+from streamtui.stream_definition import StreamDefinition
+from tests.unit.test_api import ACCOUNT, CONFERENCE, FakeTime, Recorder, clock, make_client
+
+__all__ = ["clock"]  # the fixture, used by name
+NEW_SID = "8f0c1a52-3f49-4c8e-9a0b-5d2e7c1b4a63"
+CREATED = {
+    "account_sid": ACCOUNT,
+    "conference_sid": CONFERENCE,
+    "date_updated": "Tue, 25 Sep 2018 23:00:00 +0000",
+    "name": "feed",
+    "sid": NEW_SID,
+    "status": "in-progress",
+    "uri": f"/Streams/{NEW_SID}",
+}
+TAKEN = httpx.Response(
+    422,
+    json={"code": 422, "message": "Validation failed", "errors": ["Name has already been taken"]},
+)
+DEFINITION = StreamDefinition(url="wss://media.example.com/feed", track="both_tracks")
+
+
+async def test_connect_error_is_retried_then_created(clock: FakeTime) -> None:
+    recorder = Recorder(httpx.ConnectError("refused"), httpx.Response(200, json=CREATED))
+    async with make_client(recorder, clock=clock) as client:
+        result = await client.create_stream(ACCOUNT, CONFERENCE, DEFINITION, name="feed")
+    assert result.sid == NEW_SID
+    assert len(recorder.requests) == 2
+    assert (
+        recorder.requests[0].content
+        == b"Url=wss%3A%2F%2Fmedia.example.com%2Ffeed&Name=feed&Track=both_tracks"
+    )
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        httpx.Response(503, json={"code": 503, "message": "busy", "status": 503}),
+        httpx.ReadError("connection reset"),
+        httpx.ReadTimeout("slow"),
+    ],
+    ids=["503", "read-error", "read-timeout"],
+)
+async def test_what_may_have_been_sent_is_not_retried(clock: FakeTime, failure: object) -> None:
+    recorder = Recorder(failure, httpx.Response(200, json=CREATED))
+    async with make_client(recorder, clock=clock) as client:
+        with pytest.raises((ServerError, NetworkError)):
+            await client.create_stream(ACCOUNT, CONFERENCE, DEFINITION, name="feed")
+    assert len(recorder.requests) == 1
+
+
+async def test_taken_after_a_retry_means_the_first_attempt_worked(clock: FakeTime) -> None:
+    recorder = Recorder(httpx.ConnectError("refused"), TAKEN)
+    async with make_client(recorder, clock=clock) as client:
+        with pytest.raises(CreatedByEarlierAttempt) as caught:
+            await client.create_stream(ACCOUNT, CONFERENCE, DEFINITION, name="feed")
+    assert caught.value.exit_code == 0
+    assert "created by the first attempt" in caught.value.message
+
+
+async def test_taken_at_the_first_attempt_is_a_rejection(clock: FakeTime) -> None:
+    recorder = Recorder(TAKEN)
+    async with make_client(recorder, clock=clock) as client:
+        with pytest.raises(RejectedError) as caught:
+            await client.create_stream(ACCOUNT, CONFERENCE, DEFINITION, name="feed")
+    assert type(caught.value) is RejectedError
+    assert caught.value.exit_code == 5
