@@ -474,7 +474,7 @@ async def test_strict_production_confirmation_wants_the_last_4_characters(
         assert code.value == "y"
         await pilot.press("backspace", *"b04b", "enter")
         assert isinstance(app.screen, ConfirmStopScreen)
-        assert "That is not b04a: nothing was sent." in notifications(app)
+        assert "That is not b04a: nothing was sent." in static_text(app, "#confirm-code-error")
         assert emu.requests == []
 
         await pilot.press(*["backspace"] * 4, *"b04a", "enter")
