@@ -181,7 +181,7 @@ def _stop(stop: argparse.ArgumentParser) -> None:
 
 def _start(start: argparse.ArgumentParser) -> None:
     start.description = (
-        "Create a conference stream (to undo a wrong stop), from flags or from a saved "
+        "Create a conference stream (to undo a wrong stop), from flags or from a\nsaved "
         "stream's definition."
     )
     start.epilog = EXIT_CODES

@@ -84,6 +84,13 @@ class MainScreen(Screen[None]):
             tooltip="Stop the stream (you confirm first)",
         ),
         Binding(
+            "r",
+            "start_again",
+            "Start again",
+            id="start-again",
+            tooltip="Start the stream just stopped again, from its saved definition",
+        ),
+        Binding(
             "escape",
             "cancel_stop",
             "Cancel",
@@ -142,13 +149,6 @@ class MainScreen(Screen[None]):
             show=False,
             id="credentials",
             tooltip="Credentials: log in, token, log out",
-        ),
-        Binding(
-            "r",
-            "start_again",
-            "Start again",
-            id="start-again",
-            tooltip="Start the stream just stopped again, from its saved definition",
         ),
     ]
 
