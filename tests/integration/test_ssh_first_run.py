@@ -132,10 +132,10 @@ class Tmux:
         self.run("kill-server")
 
 
-@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 def test_first_run_in_tmux_over_ssh_reaches_the_emulator(
     tmp_path: Path, emulator: Emulator
 ) -> None:
+    assert shutil.which("tmux"), "tmux is missing: .ci/run installs it (never a skip)"
     env = {**ssh_env(tmp_path), "TERM": "xterm-256color"}
     tmux = Tmux(f"streamtui-ssh-{os.getpid()}-{time.monotonic_ns()}", env)
     command = f"{STREAMTUI} --base-url {emulator.base_url}"
