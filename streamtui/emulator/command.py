@@ -89,7 +89,8 @@ def run(
             previous_term = signal.signal(signal.SIGTERM, on_term)
         out.write(_banner(base_url, demo=not args.no_demo_data))
         out.flush()
-        stop.wait()
+        while not stop.wait(0.2):  # a timed wait: the SIGTERM handler runs between tries
+            pass
         return ExitCode.OK
     except KeyboardInterrupt:
         return ExitCode.INTERRUPTED
