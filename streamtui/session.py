@@ -120,7 +120,7 @@ class Session:
         else:
             host = urlsplit(base_url).netloc
             if self.demo:  # the DEMO badge already says which space this is
-                return f"demo emulator {host}"
+                return f"emulator {host}"
             where = f"{space} · via {host}" if space else host
         return where
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -17,13 +17,14 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.filter import LineFilter
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from streamtui.sanitize import clean
 from streamtui.session import Session
-from streamtui.tui.glyphs import fit
-from streamtui.tui.keys import QUIT, binding_ids, split_keymap
+from streamtui.tui.glyphs import ConsoleFont, ascii_only, fit
+from streamtui.tui.keys import FOCUS_KEYS, QUIT, binding_ids, split_keymap
 from streamtui.tui.screens.main import MainScreen, Prefill
 
 SETTLE = 0.02  # seconds the first screen is held back so that it is sent once, whole
@@ -35,6 +36,7 @@ class StreamTuiApp(App[None]):
     BINDINGS = [
         QUIT,
         Binding("ctrl+c", "help_quit", show=False, system=True, id="help-quit"),
+        *FOCUS_KEYS,
     ]
 
     def __init__(
@@ -46,6 +48,7 @@ class StreamTuiApp(App[None]):
         self.timeout = timeout
         self.user_keymap: dict[str, str] = {}
         self.holding_first_paint = True  # see on_mount
+        self.console_font = ConsoleFont() if ascii_only() else None
 
     def _quit_on_hangup(self) -> None:
         """SIGHUP (the SSH connection dropped) and SIGTERM quit as ctrl+q does, so a stop in
@@ -56,6 +59,11 @@ class StreamTuiApp(App[None]):
             if number is not None:
                 with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                     loop.add_signal_handler(number, self.exit)
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """On the Linux console, Textual's own glyphs too are drawn from the console's font."""
+        filters = super().get_line_filters()
+        return filters if self.console_font is None else [*filters, self.console_font]
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen(self.session, self.prefill, timeout=self.timeout)
@@ -129,6 +137,18 @@ class StreamTuiApp(App[None]):
         widget = event.widget
         if hasattr(widget, "cursor_blink"):  # Input, TextArea and their subclasses
             widget.cursor_blink = False
+
+    def action_focus_step(self, step: int) -> None:
+        """Tab and shift+tab: the screen's own order where it has one (the batch screen stops
+        at the ends), else Textual's."""
+        screen = self.screen
+        own = getattr(screen, "action_focus_step", None)
+        if own is not None:
+            own(step)
+        elif step > 0:
+            screen.focus_next()
+        else:
+            screen.focus_previous()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """What the screen below the palette can do now, from its own keys; no Screenshot (it

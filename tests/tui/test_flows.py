@@ -86,7 +86,7 @@ async def test_typed_fields_confirm_then_y_sends_exactly_one_post(
             "“Transcriber feed”",
         ):
             assert shown in text, shown
-        assert "demo emulator 127.0.0.1:" in text
+        assert "emulator 127.0.0.1:" in text
         assert emu.requests == []  # nothing is sent before the confirmation
 
         await pilot.press("y")
@@ -314,7 +314,7 @@ async def test_progress_shows_elapsed_time_and_the_retry_after_a_503(
         await pilot.press("ctrl+s", "y")
         await wait_until(pilot, lambda: app.main.in_flight, what="the stop to start")
         text = screen_text(app)
-        assert "Stopping Transcriber feed on demo emulator 127.0.0.1:" in text
+        assert "Stopping Transcriber feed on emulator 127.0.0.1:" in text
         assert "escape cancels" in text
         progress = app.main.query_one(ProgressPanel)
         await wait_until(pilot, lambda: bool(progress.attempt), what="the retry")

@@ -98,7 +98,7 @@ def footer_text(app: Any) -> str:
     return " ".join(line for line in screen_lines(app)[-1:])
 
 
-@pytest.mark.parametrize("key", ["f2", "f7", "f1"])
+@pytest.mark.parametrize("key", ["f2", "f7", "f1", "f8"])
 async def test_a_pop_up_shows_its_own_footer_with_quit_first(
     make_app: AppFactory, key: str
 ) -> None:

@@ -86,7 +86,7 @@ def snap_session(emu: Emulator, tmp_path: Path, *, production: bool = False) -> 
     session = build_session(
         tmp_path / "snap", emu.base_url, production=production, state_dir=Path("state")
     )
-    session.where = lambda: "demo emulator (loopback)"  # type: ignore[method-assign]
+    session.where = lambda: "emulator (loopback)"  # type: ignore[method-assign]
     return session
 
 

@@ -21,6 +21,7 @@ from tests.tui.conftest import (
     SIZE,
     AppFactory,
     current_panel,
+    screen_lines,
     screen_text,
     settle,
     type_text,
@@ -91,3 +92,22 @@ async def test_relative_times_keep_ticking(
         await wait_until(
             pilot, lambda: bool(re.search(r"3\s+minutes\s+ago", screen_text(app))), what="the tick"
         )
+
+
+@pytest.mark.parametrize("width", [80, 83, 91, 97])
+async def test_no_word_of_a_result_is_cut_across_lines(make_app: AppFactory, width: int) -> None:
+    """Issue 12: "1 mi|nute ago". Every word of every shown value stays whole on one line,
+    at 80 columns and at widths where the date's words fall on the edge."""
+    app = make_app(Prefill("", DEMO_CONFERENCE_SID, DEMO_STREAM_SID))
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        await stop_first(pilot, app)
+        await settle(pilot)
+        lines = screen_lines(app)
+        shown = {word for line in lines for word in line.split()}
+        rows = app.main.query_one("#result-fields").rows  # type: ignore[attr-defined]
+        for name, content, _ in rows:
+            if name == "uri":  # one long word: folded, there is nothing better to do
+                continue
+            for word in str(content).split():
+                assert word in shown, (width, name, word, "\n".join(lines))

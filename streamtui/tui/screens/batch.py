@@ -175,10 +175,6 @@ class BatchScreen(ModalScreen[None]):
         # priority: the list is read when the key arrives, before keys typed after it land
         Binding("ctrl+s", "start", "Stop them", priority=True, id="batch.start"),
         Binding("escape", "cancel_or_close", "Cancel / close", id="batch.close"),
-        # Tab and shift+tab stop at the ends: wrapping round put a space meant for the paste
-        # box into the list, where it toggled a row unseen.
-        Binding("tab", "focus_step(1)", "Next field", show=False, id="batch.next"),
-        Binding("shift+tab", "focus_step(-1)", "Previous field", show=False, id="batch.previous"),
     ]
 
     running: reactive[bool] = reactive(False, bindings=True)

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Footer, Input, Label, Static
 from textual.worker import Worker
 
 from streamtui.errors import CredentialsError, InvalidInput, StreamTuiError
@@ -22,6 +22,7 @@ from streamtui.hints import message_of, unexpected
 from streamtui.secret import Secret
 from streamtui.session import Session
 from streamtui.tui.failures import failure_of, report_failure
+from streamtui.tui.keys import QUIT
 from streamtui.tui.text import pairs, plain
 from streamtui.tui.widgets.secret_input import SecretInput
 from streamtui.validation import validate_project_id, validate_space, validate_token
@@ -31,7 +32,7 @@ class CredentialsScreen(ModalScreen[bool]):
     """Returns True when the credentials changed."""
 
     CSS_PATH = "credentials.tcss"
-    BINDINGS = [Binding("escape", "close", "Close", id="credentials.close")]
+    BINDINGS = [QUIT, Binding("escape", "close", "Close", id="credentials.close")]
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -70,6 +71,7 @@ class CredentialsScreen(ModalScreen[bool]):
                 yield Button("Profile only", id="cred-profile")
                 yield Button("Log out", id="cred-logout", variant="warning")
             yield Static("", id="credentials-message")
+        yield Footer()
 
     def on_mount(self) -> None:
         if self.session.demo:  # the demo never touches the keyring: say so, offer nothing

@@ -20,7 +20,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Input, Static
-from textual.worker import Worker
+from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from streamtui.config import Entry, Kind, SavedTarget
 from streamtui.errors import ConfigError, InvalidInput
@@ -172,6 +172,7 @@ class MainScreen(Screen[None]):
         self.fields: dict[str, TargetField] = {}  # made in compose: widgets need a running app
         self._focus_after: Widget | None = None  # the field focused when a stop began
         self.credentials_problem: Exception | None = None  # set by the probe of the keyring
+        self._probe: Worker[None]  # that probe, started on mount
         self._stale_shown = False  # the notice says the shown answer was for another target
 
     # -- layout ----------------------------------------------------------------------------------
@@ -248,7 +249,7 @@ class MainScreen(Screen[None]):
         bar.production = self.session.production
         bar.demo = self.session.demo
         bar.where = self.session.where()
-        self.probe_credentials()
+        self._probe = self.probe_credentials()
         for kind in KINDS:
             self._update_note(kind)
         empty = next((k for k in KINDS[1:] if not self.field(k).value), None)
@@ -505,14 +506,46 @@ class MainScreen(Screen[None]):
                 timeout=4,
             )
             return
+        if not self._probe.is_finished:
+            # the keyring has not answered yet: take the target as typed now, ask after
+            target = self.read_target()
+            if target is not None:
+                shown = self.query_one("#panels", ContentSwitcher).current or "welcome"
+                self.in_flight = True  # the keys that follow must not change a field
+                self.query_one("#notice", Static).update(
+                    plain("Checking where the token comes from; the confirmation follows.")
+                )
+                self.show_panel("notice")
+                self.confirm_after_probe(target, shown)
+            return
+        if not self._no_credentials():
+            target = self.read_target()
+            if target is not None:
+                self.confirm_stop(target)
+
+    def _no_credentials(self) -> bool:
+        """Say at once, in the notice panel, that a stop cannot be sent for want of a token."""
         missing = self._missing_credentials()
         if missing is not None:
             self.query_one("#notice", Static).update(pairs(("✘ Not sent. ", "bold red"), missing))
             self.show_panel("notice")
-            return
-        target = self.read_target()
-        if target is None:
-            return
+        return missing is not None
+
+    @work(exclusive=True, group="stop", exit_on_error=False)
+    async def confirm_after_probe(self, target: StopTarget, shown: str) -> None:
+        """ctrl+s came while the keyring was being asked: the confirmation waits for its answer
+        (under the keyring's own timeout), so it never offers a stop that cannot be sent."""
+        try:
+            await self._probe.wait()
+        except (WorkerCancelled, WorkerFailed):
+            pass  # the probe recorded what it found, or found nothing usable
+        finally:
+            self.in_flight = False
+        if not self._no_credentials():
+            self.show_panel(shown)
+            self.confirm_stop(target)
+
+    def confirm_stop(self, target: StopTarget) -> None:
         from streamtui.tui.screens.confirm import ConfirmStopScreen
 
         account_is_project = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import socket
 
+from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Static
 
@@ -20,7 +21,11 @@ def user_at_host() -> str:
 
 
 class SessionBar(Static):
-    """One line: app, profile (PRODUCTION in red), destination, user@host."""
+    """One line: app, profile (PRODUCTION in red), destination, token source, user@host.
+
+    At 80 columns not everything fits: the words that only label (the app's name, "profile",
+    "token") go first, so that what tells one session from another stays whole.
+    """
 
     profile: reactive[str] = reactive("")
     where: reactive[str] = reactive("")
@@ -29,35 +34,41 @@ class SessionBar(Static):
     # where the token comes from: "" while the keyring is probed, "keyring", "environment",
     # "this session", or "missing"
     credential_state: reactive[str] = reactive("")
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.who = user_at_host()
+    who: reactive[str] = reactive(user_at_host)
 
     def render(self) -> object:  # type: ignore[override]
-        parts: list[tuple[str, str] | str] = [(" streamtui ", "bold")]
+        width = self.size.width
+        for labels, name in ((True, True), (False, True), (False, False)):
+            line = self._line(labels=labels, name=name)
+            if line.cell_length <= width:
+                return line
+        # still too wide: the machine's name gives way last, visibly cut
+        room = max(width - (line.cell_length - len(self.who)), 2)
+        return self._line(labels=False, name=False, who=self.who[: room - 1] + "…")
+
+    def _line(self, *, labels: bool, name: bool, who: str | None = None) -> Content:
+        parts: list[tuple[str, str] | str] = [(" streamtui ", "bold")] if name else [" "]
         if self.demo:
-            parts.append((" DEMO ", "bold black on yellow"))
-            parts.append(" ")
+            parts.extend([(" DEMO ", "bold black on yellow"), " "])
         if self.production:
-            parts.append((" PRODUCTION ", "bold white on red"))
-            parts.append(" ")
-        if not self.production:  # at 80 columns the badge needs the room
-            parts.append(("profile ", "dim"))
-        parts.append((self.profile or "-", "bold"))
-        parts.append((" → ", "dim"))
+            parts.extend([(" PRODUCTION ", "bold white on red"), " "])
+        if self.profile:  # none when the credentials are for this session only
+            if labels and not self.production:
+                parts.append(("profile ", "dim"))
+            parts.extend([(self.profile, "bold"), (" → ", "dim")])
         parts.append((self.where or "-", "bold"))
-        parts.extend(self._token_parts())
+        parts.extend(self._token_parts(labels))
         parts.append(("  ", ""))
-        parts.append((self.who, "dim"))
+        parts.append((self.who if who is None else who, "dim"))
         return pairs(*parts)
 
-    def _token_parts(self) -> list[tuple[str, str]]:
+    def _token_parts(self, labels: bool) -> list[tuple[str, str]]:
+        lead = " · token " if labels else " · "
         if not self.credential_state:
-            return [(" · token ", "dim"), ("checking…", "dim")]
+            return [(lead, "dim"), ("checking…", "dim")]
         if self.credential_state == "missing":
             return [(" · ", "dim"), ("no token: F8", "bold red")]
-        return [(" · token ", "dim"), (self.credential_state, "green")]
+        return [(lead, "dim"), (self.credential_state, "bold green")]
 
     def watch_production(self, production: bool) -> None:
         self.set_class(production, "-production")

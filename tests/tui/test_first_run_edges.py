@@ -1,0 +1,138 @@
+"""Issue 11, the edges of the SSH first run: a header that keeps what tells one session from
+another at 80 columns, ctrl+s pressed while the keyring is still being asked, and keys typed
+right after a Tab over a laggy link."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from textual import events
+
+from streamtui.emulator import (
+    DEMO_ACCOUNT_SID,
+    DEMO_API_TOKEN,
+    DEMO_CONFERENCE_SID,
+    DEMO_PROJECT_ID,
+    DEMO_STREAM_SID,
+    Emulator,
+)
+from streamtui.errors import CredentialsError
+from streamtui.secret import Secret
+from streamtui.tui.app import StreamTuiApp
+from streamtui.tui.screens.confirm import ConfirmStopScreen
+from streamtui.tui.screens.main import Prefill
+from streamtui.tui.widgets.header import SessionBar
+from tests.tui.conftest import (
+    SIZE,
+    current_panel,
+    screen_text,
+    settle,
+    static_text,
+    wait_until,
+)
+from tests.tui.test_ssh_first_run import bare_session
+
+PREFILL = Prefill(DEMO_ACCOUNT_SID, DEMO_CONFERENCE_SID, DEMO_STREAM_SID)
+
+
+def header(app: StreamTuiApp) -> str:
+    return screen_text(app).splitlines()[0]
+
+
+async def test_the_80_column_header_keeps_the_token_source_and_the_machine(
+    tmp_path: Path, emu: Emulator
+) -> None:
+    session = bare_session(tmp_path, emu.base_url)
+    session.session_space, session.session_project = "acme-production", DEMO_PROJECT_ID
+    session.session_token = Secret(DEMO_API_TOKEN)
+    app = StreamTuiApp(session, PREFILL)
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one(SessionBar).who = "oncall@bastion-eu-west-1"
+        await settle(pilot)
+        top = header(app)
+        assert "this session" in top, top
+        assert "oncall@bastion-eu-west-1" in top, top
+        assert "acme-production" in top, top
+
+
+async def test_the_demo_header_fits_80_columns() -> None:
+    from streamtui.demo import demo_session
+
+    with demo_session(latency=0) as session:
+        app = StreamTuiApp(session, Prefill())
+        async with app.run_test(size=SIZE) as pilot:
+            app.screen.query_one(SessionBar).who = "oncall@bastion-eu-west-1"
+            await settle(pilot)
+            top = header(app)
+            assert "DEMO" in top and "this session" in top, top
+            assert "oncall@bastion-eu-west-1" in top, top
+
+
+async def test_ctrl_s_while_the_keyring_is_asked_waits_for_its_answer(
+    tmp_path: Path, emu: Emulator, monkeypatch
+) -> None:
+    session = bare_session(tmp_path, emu.base_url)
+    session.session_space, session.session_project = "acme", DEMO_PROJECT_ID
+    release = threading.Event()
+
+    def keyring_token() -> str:
+        release.wait(10)
+        return "keyring"
+
+    monkeypatch.setattr(session, "token_source", keyring_token)
+    app = StreamTuiApp(session, PREFILL)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        # not a confirmation on a guess: it says it is checking the token
+        assert not isinstance(app.screen, ConfirmStopScreen)
+        assert "checking" in static_text(app, "#notice").lower()
+        release.set()
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, ConfirmStopScreen), what="the confirmation"
+        )
+
+
+async def test_ctrl_s_while_the_keyring_is_asked_then_no_token_opens_nothing(
+    tmp_path: Path, emu: Emulator, monkeypatch
+) -> None:
+    session = bare_session(tmp_path, emu.base_url)
+    release = threading.Event()
+
+    def no_token() -> str:
+        release.wait(10)
+        raise CredentialsError("No API token for this destination.")
+
+    monkeypatch.setattr(session, "token_source", no_token)
+    app = StreamTuiApp(session, PREFILL)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmStopScreen)
+        release.set()
+        await wait_until(pilot, lambda: "F8" in static_text(app, "#notice"), what="the notice")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmStopScreen)
+        assert current_panel(app) == "notice"
+
+
+async def test_keys_typed_right_after_tab_land_in_the_next_field(
+    tmp_path: Path, emu: Emulator
+) -> None:
+    """Over a laggy link Tab and the next characters arrive in one read: the characters belong
+    to the field Tab moves to, not to the one it leaves."""
+    session = bare_session(tmp_path, emu.base_url)
+    app = StreamTuiApp(session, Prefill())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        main.field("account").input.focus()
+        await pilot.pause()
+        for key, char in [("tab", None), ("a", "a"), ("b", "b"), ("c", "c")]:
+            app.post_message(events.Key(key, char))  # one read: no pause between them
+        await settle(pilot)
+        assert main.field("account").value == ""
+        assert main.field("conference").value == "abc"
