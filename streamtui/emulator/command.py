@@ -20,7 +20,7 @@ from types import FrameType
 from typing import TextIO
 
 from streamtui.cli.parser import emulator_options as configure_parser
-from streamtui.emulator.data import (
+from streamtui.emulator.demo_seed import (
     DEMO_ACCOUNT_SID,
     DEMO_API_TOKEN,
     DEMO_CONFERENCE_SID,
@@ -29,7 +29,7 @@ from streamtui.emulator.data import (
     DEMO_STREAM_SID,
     DEMO_TARGETS,
 )
-from streamtui.emulator.server import Emulator
+from streamtui.emulator.instance import Emulator
 from streamtui.errors import ExitCode
 
 
