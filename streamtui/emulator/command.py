@@ -73,9 +73,13 @@ def run(
     stop = stop_event or threading.Event()
     previous_term = None
     in_main = threading.current_thread() is threading.main_thread()
+    terminated = False
 
     def on_term(signum: int, frame: FrameType | None) -> None:
-        stop.set()
+        # Only a flag, no lock: the handler runs in the main thread, which may be inside
+        # `stop.wait()` holding the event's lock; `stop.set()` here would wait on itself forever.
+        nonlocal terminated
+        terminated = True
 
     try:
         try:
@@ -89,7 +93,7 @@ def run(
             previous_term = signal.signal(signal.SIGTERM, on_term)
         out.write(_banner(base_url, demo=not args.no_demo_data))
         out.flush()
-        while not stop.wait(0.2):  # a timed wait: the SIGTERM handler runs between tries
+        while not terminated and not stop.wait(0.2):  # timed: the flag is looked at between tries
             pass
         return ExitCode.OK
     except KeyboardInterrupt:
