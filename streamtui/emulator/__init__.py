@@ -11,8 +11,8 @@ Standard library only, so it is cheap to import and safe to ship. Typical use::
 See `admin.py` for the `/__emulator__/` JSON API that drives it from another process.
 """
 
-from streamtui.emulator.data import (
-    API_PREFIX,
+from streamtui.emulator.data import API_PREFIX, Account, Conference, Stream
+from streamtui.emulator.demo_seed import (
     DEMO_ACCOUNT_SID,
     DEMO_API_TOKEN,
     DEMO_CAPTIONS_STREAM_SID,
@@ -38,14 +38,13 @@ from streamtui.emulator.data import (
     DEMO_STREAM_SID,
     DEMO_TARGETS,
     DEMO_TRANSLATION_STREAM_SID,
-    Account,
-    Conference,
     DemoConference,
     DemoTarget,
-    Stream,
 )
-from streamtui.emulator.faults import Fault, FaultPlan
-from streamtui.emulator.server import Emulator, RecordedRequest
+from streamtui.emulator.fault_plan import FaultPlan
+from streamtui.emulator.faults import Fault
+from streamtui.emulator.instance import Emulator
+from streamtui.emulator.server import RecordedRequest
 
 __all__ = [
     "API_PREFIX",

@@ -28,12 +28,13 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from streamtui.emulator.data import DEMO_ACCOUNT_SID, STREAM_STATUSES, Stream, rfc2822
+from streamtui.emulator.data import STREAM_STATUSES, Stream, rfc2822
+from streamtui.emulator.demo_seed import DEMO_ACCOUNT_SID
 from streamtui.emulator.faults import Fault
 from streamtui.emulator.responses import Response, json_response
 
 if TYPE_CHECKING:
-    from streamtui.emulator.server import Emulator
+    from streamtui.emulator.instance import Emulator
 
 ADMIN_PREFIX = "/__emulator__"
 MAX_BULK = 100_000

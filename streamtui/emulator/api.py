@@ -18,7 +18,7 @@ from datetime import date
 from urllib.parse import unquote, urlencode
 
 from streamtui.emulator.data import API_PREFIX, CONFERENCE_STATUSES, Conference, Store, Stream
-from streamtui.emulator.faults import FaultPlan
+from streamtui.emulator.fault_plan import FaultPlan
 from streamtui.emulator.responses import (
     Response,
     json_response,
@@ -209,24 +209,39 @@ _DATE_FILTERS = (
 )
 
 
-def list_conferences(store: Store, account_sid: str, query: Mapping[str, str]) -> Response:
-    """List Conferences, newest first: exactly the fields of SignalWire's sealed
-    `ConferenceListResponse`, paging links to the document's `/Conferences` path."""
-    filters: list[tuple[str, str]] = []
+@dataclass(frozen=True)
+class _ListQuery:
+    """List Conferences' validated query: the filters as sent (echoed in paging links), the
+    parsed dates, and the page."""
+
+    filters: tuple[tuple[str, str], ...]
+    status: str | None
+    friendly_name: str | None
+    dates: tuple[tuple[str, date], ...]
+    page_size: int
+    page: int
+
+    def keeps(self, conference: Conference) -> bool:
+        return (
+            (self.status is None or conference.status == self.status)
+            and (self.friendly_name is None or conference.friendly_name == self.friendly_name)
+            and all(_date_ok(conference, key, value) for key, value in self.dates)
+        )
+
+
+def _list_query(query: Mapping[str, str]) -> _ListQuery | Response:
+    """The query, or the 400 that its first bad parameter gets."""
     status = query.get("Status")
-    if status is not None:
-        if status not in CONFERENCE_STATUSES:
-            return signalwire_error(
-                400, message=f"Status must be one of {', '.join(CONFERENCE_STATUSES)}"
-            )
-        filters.append(("Status", status))
+    if status is not None and status not in CONFERENCE_STATUSES:
+        return signalwire_error(
+            400, message=f"Status must be one of {', '.join(CONFERENCE_STATUSES)}"
+        )
     friendly_name = query.get("FriendlyName")
-    if friendly_name is not None:
-        if len(friendly_name) > MAX_FRIENDLY_NAME_LENGTH:
-            return signalwire_error(
-                400, message=f"FriendlyName is longer than {MAX_FRIENDLY_NAME_LENGTH} characters"
-            )
-        filters.append(("FriendlyName", friendly_name))
+    if friendly_name is not None and len(friendly_name) > MAX_FRIENDLY_NAME_LENGTH:
+        return signalwire_error(
+            400, message=f"FriendlyName is longer than {MAX_FRIENDLY_NAME_LENGTH} characters"
+        )
+    filters = [(key, query[key]) for key in ("Status", "FriendlyName") if key in query]
     dates: list[tuple[str, date]] = []
     for key in _DATE_FILTERS:
         if key in query:
@@ -243,22 +258,30 @@ def list_conferences(store: Store, account_sid: str, query: Mapping[str, str]) -
     page = _int_param(query, "Page", 0)
     if page is None or page < 0:
         return signalwire_error(400, message="Page must be an integer >= 0")
+    return _ListQuery(tuple(filters), status, friendly_name, tuple(dates), page_size, page)
 
+
+def list_conferences(store: Store, account_sid: str, query: Mapping[str, str]) -> Response:
+    """List Conferences, newest first: exactly the fields of SignalWire's sealed
+    `ConferenceListResponse`, paging links to the document's `/Conferences` path."""
+    parsed = _list_query(query)
+    if isinstance(parsed, Response):
+        return parsed
     conferences = [
         conference
         for conference in store.accounts[account_sid].conferences.values()
-        if (status is None or conference.status == status)
-        and (friendly_name is None or conference.friendly_name == friendly_name)
-        and all(_date_ok(conference, key, value) for key, value in dates)
+        if parsed.keeps(conference)
     ]
     conferences.sort(key=lambda c: (c.date_created, c.sid), reverse=True)
+    page, page_size = parsed.page, parsed.page_size
     start = page * page_size
     items = conferences[start : start + page_size]
 
     base = f"{API_PREFIX}/Accounts/{account_sid}/Conferences"
 
     def page_uri(number: int) -> str:
-        return f"{base}?{urlencode([*filters, ('PageSize', page_size), ('Page', number)])}"
+        paging = [("PageSize", page_size), ("Page", number)]
+        return f"{base}?{urlencode([*parsed.filters, *paging])}"
 
     return json_response(
         200,

@@ -20,7 +20,7 @@ from types import FrameType
 from typing import TextIO
 
 from streamtui.cli.parser import emulator_options as configure_parser
-from streamtui.emulator.data import (
+from streamtui.emulator.demo_seed import (
     DEMO_ACCOUNT_SID,
     DEMO_API_TOKEN,
     DEMO_CONFERENCE_SID,
@@ -29,7 +29,7 @@ from streamtui.emulator.data import (
     DEMO_STREAM_SID,
     DEMO_TARGETS,
 )
-from streamtui.emulator.server import Emulator
+from streamtui.emulator.instance import Emulator
 from streamtui.errors import ExitCode
 
 
@@ -73,9 +73,13 @@ def run(
     stop = stop_event or threading.Event()
     previous_term = None
     in_main = threading.current_thread() is threading.main_thread()
+    terminated = False
 
     def on_term(signum: int, frame: FrameType | None) -> None:
-        stop.set()
+        # Only a flag, no lock: the handler runs in the main thread, which may be inside
+        # `stop.wait()` holding the event's lock; `stop.set()` here would wait on itself forever.
+        nonlocal terminated
+        terminated = True
 
     try:
         try:
@@ -89,7 +93,7 @@ def run(
             previous_term = signal.signal(signal.SIGTERM, on_term)
         out.write(_banner(base_url, demo=not args.no_demo_data))
         out.flush()
-        while not stop.wait(0.2):  # a timed wait: the SIGTERM handler runs between tries
+        while not terminated and not stop.wait(0.2):  # timed: the flag is looked at between tries
             pass
         return ExitCode.OK
     except KeyboardInterrupt:

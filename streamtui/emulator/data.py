@@ -1,8 +1,7 @@
-"""The emulator's data model and its deterministic demo seed.
+"""The emulator's data model: accounts, conferences and streams.
 
 Plain dataclasses and a `Store` with no locking of its own: the `Emulator` guards every access
-with its single lock, so the model stays simple. The seed is reproducible (fixed SIDs, dates
-relative to the store's clock): the TUI's demo mode and snapshot tests rely on it.
+with its single lock, so the model stays simple. The demo data is in `demo_seed.py`.
 """
 
 from __future__ import annotations
@@ -11,9 +10,9 @@ import hmac
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from email.utils import format_datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from streamtui.emulator.faults import Fault
@@ -22,112 +21,6 @@ API_PREFIX = "/api/laml/2010-04-01"
 
 STREAM_STATUSES = ("queued", "in-progress", "stopped")
 CONFERENCE_STATUSES = ("init", "in-progress", "completed")
-
-# --- Demo credentials: fake, local only. On SignalWire the AccountSid is the project ID. ---
-DEMO_SPACE = "demo"
-DEMO_PROJECT_ID = "5f1c2a9e-7b3d-4e8a-9c61-0d2f4b8a7e13"
-DEMO_API_TOKEN = "PTdemo-not-a-secret-0000"  # noqa: S105 - public by design
-DEMO_ACCOUNT_SID = DEMO_PROJECT_ID
-
-# --- Demo conferences ---
-DEMO_CONFERENCE_SID = "008be2f8-4699-4cb5-88c0-96f383806662"  # "Support bridge — EU"
-DEMO_INCIDENT_CONFERENCE_SID = "1f22df8f-4f40-41ba-8d23-9b64cf9fe149"  # "Incident war room"
-DEMO_SALES_CONFERENCE_SID = "3be5a188-c962-40fc-aa9a-203d6a5a688c"  # "Sales all-hands"
-DEMO_COMPLETED_CONFERENCE_SID = "6c6504ab-c729-4dde-aa8f-360214a21798"  # "Weekly standup"
-
-# --- Demo streams ---
-DEMO_STREAM_SID = "991b31d7-3e32-4bfa-b7c1-6a920b4bb04a"  # in-progress, Support bridge
-DEMO_STREAM_NAME = "transcriber-feed"
-DEMO_RECORDING_STREAM_SID = "9f8d14ac-b3bb-4c03-9257-a579b45f1a36"  # in-progress, Support bridge
-DEMO_QUEUED_STREAM_SID = "41f56fb4-122b-4fe9-a8e8-832cc38bbe47"  # queued, Support bridge
-DEMO_HOSTILE_STREAM_SID = "c7c3670d-6412-4980-aa1f-f2b8057d3a62"  # Support bridge
-# A name that would style text, write the clipboard (OSC 52), colour the terminal and spoof a link
-# if a client rendered it as markup or printed it raw: clients must show it inert.
-DEMO_HOSTILE_STREAM_NAME = (
-    "[bold red]PWNED[/] \x1b]52;c;ZXZpbA==\x07\x1b[31m[link=https://evil.example]x[/link]\r"
-)
-DEMO_CAPTIONS_STREAM_SID = "9f786252-97d1-4c35-85c5-2dbcddf94c06"  # in-progress, Incident
-DEMO_FLAKY_STREAM_SID = "00c108f8-0c45-41af-b697-9a992f885714"  # always 503, Incident
-DEMO_FLAKY_STREAM_NAME = "flaky-recorder"
-DEMO_STOPPED_STREAM_SID = "87a3649f-5cfb-476f-a56a-9892b1d3492a"  # already stopped, Incident
-DEMO_STOPPED_STREAM_NAME = "ai-summary"
-DEMO_SALES_STREAM_SID = "8b2cf369-2ef5-420b-924e-ff2122617727"  # in-progress, Sales
-DEMO_TRANSLATION_STREAM_SID = "53ec6377-376f-4d11-b618-91f15fbf9e99"  # in-progress, Sales
-DEMO_STANDUP_NOTES_STREAM_SID = "39baccfb-2973-4b29-a01d-5be51069f3fe"  # stopped, completed conf
-DEMO_STANDUP_FEED_STREAM_SID = "07ba684b-bcf4-48d8-864d-2f1eb802900b"  # stopped, completed conf
-
-
-class DemoTarget(NamedTuple):
-    """A saved stream target for the TUI's demo mode (label is ours, so it is safe text)."""
-
-    label: str
-    account: str
-    conference: str
-    stream: str
-
-
-class DemoConference(NamedTuple):
-    """A saved conference for the TUI's demo mode."""
-
-    label: str
-    account: str
-    sid: str
-
-
-DEMO_CONFERENCES: tuple[DemoConference, ...] = (
-    DemoConference("Support bridge — EU", DEMO_ACCOUNT_SID, DEMO_CONFERENCE_SID),
-    DemoConference("Incident war room", DEMO_ACCOUNT_SID, DEMO_INCIDENT_CONFERENCE_SID),
-    DemoConference("Sales all-hands", DEMO_ACCOUNT_SID, DEMO_SALES_CONFERENCE_SID),
-    DemoConference("Weekly standup (completed)", DEMO_ACCOUNT_SID, DEMO_COMPLETED_CONFERENCE_SID),
-)
-
-DEMO_TARGETS: tuple[DemoTarget, ...] = (
-    DemoTarget(
-        "Transcriber feed — Support bridge", DEMO_ACCOUNT_SID, DEMO_CONFERENCE_SID, DEMO_STREAM_SID
-    ),
-    DemoTarget(
-        "Recording backup — Support bridge",
-        DEMO_ACCOUNT_SID,
-        DEMO_CONFERENCE_SID,
-        DEMO_RECORDING_STREAM_SID,
-    ),
-    DemoTarget(
-        "QA sentiment (queued) — Support bridge",
-        DEMO_ACCOUNT_SID,
-        DEMO_CONFERENCE_SID,
-        DEMO_QUEUED_STREAM_SID,
-    ),
-    DemoTarget(
-        "Hostile name (markup + escapes)",
-        DEMO_ACCOUNT_SID,
-        DEMO_CONFERENCE_SID,
-        DEMO_HOSTILE_STREAM_SID,
-    ),
-    DemoTarget(
-        "Live captions — Incident war room",
-        DEMO_ACCOUNT_SID,
-        DEMO_INCIDENT_CONFERENCE_SID,
-        DEMO_CAPTIONS_STREAM_SID,
-    ),
-    DemoTarget(
-        "Flaky recorder (always 503)",
-        DEMO_ACCOUNT_SID,
-        DEMO_INCIDENT_CONFERENCE_SID,
-        DEMO_FLAKY_STREAM_SID,
-    ),
-    DemoTarget(
-        "AI summary (already stopped)",
-        DEMO_ACCOUNT_SID,
-        DEMO_INCIDENT_CONFERENCE_SID,
-        DEMO_STOPPED_STREAM_SID,
-    ),
-    DemoTarget(
-        "Translation ES — Sales all-hands",
-        DEMO_ACCOUNT_SID,
-        DEMO_SALES_CONFERENCE_SID,
-        DEMO_TRANSLATION_STREAM_SID,
-    ),
-)
 
 Clock = Callable[[], datetime]
 
@@ -395,173 +288,13 @@ class Store:
                     name = f"{name_prefix}-{self._bulk_counter:05d}"
                     if name not in conference.stream_names:
                         break
-            sid = new_sid()
-            stream = Stream(
-                sid=sid,
-                account_sid=account_sid,
-                conference_sid=conference_sid,
+            stream = self.add_stream(
+                account_sid,
+                conference_sid,
                 name=name,
                 status=status,
                 url="wss://media.example.com/bulk",
                 date_created=created,
-                date_updated=created,
             )
-            conference.streams[sid] = stream
-            if name is not None:
-                conference.stream_names[name] = sid
             streams.append(stream)
         return streams
-
-
-def seed_demo(store: Store) -> None:
-    """The demo account: realistic conferences and streams, and the awkward cases for clients.
-
-    Fixed SIDs, and dates relative to the store's clock: live conferences began minutes ago,
-    whatever the day; a fixed clock (tests, screenshots) gives fixed dates.
-    """
-    from streamtui.emulator.faults import Fault
-
-    now = store.clock()
-
-    def ago(*, hours: int, minutes: int, seconds: int) -> datetime:
-        return now - timedelta(hours=hours, minutes=minutes, seconds=seconds)
-
-    store.add_account(DEMO_ACCOUNT_SID, DEMO_API_TOKEN)
-    a = DEMO_ACCOUNT_SID
-
-    store.add_conference(
-        a,
-        DEMO_CONFERENCE_SID,
-        "Support bridge — EU",
-        region="eu-west",
-        date_created=ago(hours=7, minutes=1, seconds=49),
-    )
-    store.add_stream(
-        a,
-        DEMO_CONFERENCE_SID,
-        DEMO_STREAM_SID,
-        DEMO_STREAM_NAME,
-        url="wss://transcribe.acme.example/v2/feed",
-        date_created=ago(hours=6, minutes=59, seconds=58),
-    )
-    store.add_stream(
-        a,
-        DEMO_CONFERENCE_SID,
-        DEMO_RECORDING_STREAM_SID,
-        "recording-backup",
-        url="wss://vault.acme.example/ingest",
-        date_created=ago(hours=6, minutes=59, seconds=57),
-    )
-    store.add_stream(
-        a,
-        DEMO_CONFERENCE_SID,
-        DEMO_QUEUED_STREAM_SID,
-        "qa-sentiment",
-        status="queued",
-        url="wss://qa.acme.example/sentiment",
-        date_created=ago(hours=6, minutes=47, seconds=20),
-    )
-    store.add_stream(
-        a,
-        DEMO_CONFERENCE_SID,
-        DEMO_HOSTILE_STREAM_SID,
-        DEMO_HOSTILE_STREAM_NAME,
-        url="wss://evil.example/exfil",
-        date_created=ago(hours=6, minutes=46, seconds=23),
-    )
-
-    store.add_conference(
-        a,
-        DEMO_INCIDENT_CONFERENCE_SID,
-        "Incident war room",
-        region="us-east",
-        date_created=ago(hours=5, minutes=18, seconds=51),
-    )
-    store.add_stream(
-        a,
-        DEMO_INCIDENT_CONFERENCE_SID,
-        DEMO_CAPTIONS_STREAM_SID,
-        "live-captions",
-        url="wss://captions.acme.example/live",
-        date_created=ago(hours=5, minutes=18, seconds=30),
-    )
-    flaky = store.add_stream(
-        a,
-        DEMO_INCIDENT_CONFERENCE_SID,
-        DEMO_FLAKY_STREAM_SID,
-        DEMO_FLAKY_STREAM_NAME,
-        url="wss://recorder.acme.example/flaky",
-        date_created=ago(hours=5, minutes=18, seconds=29),
-    )
-    flaky.fault = Fault.status(503)
-    store.add_stream(
-        a,
-        DEMO_INCIDENT_CONFERENCE_SID,
-        DEMO_STOPPED_STREAM_SID,
-        DEMO_STOPPED_STREAM_NAME,
-        status="stopped",
-        url="wss://summary.acme.example/ai",
-        date_created=ago(hours=5, minutes=18, seconds=0),
-    )
-    _set_updated(
-        store,
-        a,
-        DEMO_INCIDENT_CONFERENCE_SID,
-        DEMO_STOPPED_STREAM_SID,
-        ago(hours=5, minutes=4, seconds=43),
-    )
-
-    store.add_conference(
-        a,
-        DEMO_SALES_CONFERENCE_SID,
-        "Sales all-hands",
-        region="us-west",
-        date_created=ago(hours=1, minutes=0, seconds=0),
-    )
-    store.add_stream(
-        a,
-        DEMO_SALES_CONFERENCE_SID,
-        DEMO_SALES_STREAM_SID,
-        DEMO_STREAM_NAME,  # same name as in Support bridge: names are unique per conference only
-        url="wss://transcribe.acme.example/v2/feed",
-        date_created=ago(hours=0, minutes=59, seconds=55),
-    )
-    store.add_stream(
-        a,
-        DEMO_SALES_CONFERENCE_SID,
-        DEMO_TRANSLATION_STREAM_SID,
-        "translation-es",
-        url="wss://translate.acme.example/es",
-        date_created=ago(hours=0, minutes=59, seconds=54),
-    )
-
-    done = store.add_conference(
-        a,
-        DEMO_COMPLETED_CONFERENCE_SID,
-        "Weekly standup",
-        status="completed",
-        region="us-east",
-        date_created=ago(hours=32, minutes=30, seconds=0),
-    )
-    done.date_updated = ago(hours=32, minutes=7, seconds=16)
-    for sid, name in (
-        (DEMO_STANDUP_NOTES_STREAM_SID, "standup-notes"),
-        (DEMO_STANDUP_FEED_STREAM_SID, DEMO_STREAM_NAME),
-    ):
-        store.add_stream(
-            a,
-            DEMO_COMPLETED_CONFERENCE_SID,
-            sid,
-            name,
-            status="stopped",
-            date_created=ago(hours=32, minutes=29, seconds=50),
-        )
-        _set_updated(
-            store, a, DEMO_COMPLETED_CONFERENCE_SID, sid, ago(hours=32, minutes=7, seconds=16)
-        )
-
-
-def _set_updated(
-    store: Store, account: str, conference: str, stream: str, moment: datetime
-) -> None:
-    store.stream(account, conference, stream).date_updated = moment

@@ -1151,3 +1151,43 @@ def test_run_as_process_exits_cleanly_on_signals(sig: signal.Signals, code: int)
             proc.wait()
     assert proc.returncode == code
     assert "Traceback" not in stderr
+
+
+# SIGTERM at the worst moment: while the main thread is inside `stop.wait()`, holding the event's
+# own lock. A loaded machine preempts the main thread there (say, to serve a request), and the
+# handler then runs there; a handler that takes that lock (`Event.set()`) waits on itself forever.
+SIGTERM_INSIDE_THE_WAIT = """
+import argparse, os, signal, sys, threading
+from streamtui.emulator import command
+
+class SignalledWhileLocked(threading.Event):
+    def wait(self, timeout=None):
+        with self._cond:
+            os.kill(os.getpid(), signal.SIGTERM)
+            for _ in range(3):
+                pass  # a backward jump: Python runs the pending handler here, the lock held
+        return super().wait(timeout)
+
+parser = argparse.ArgumentParser()
+command.configure_parser(parser)
+args = parser.parse_args(["--port", "0"])
+sys.exit(command.run(args, stop_event=SignalledWhileLocked()))
+"""
+
+
+def test_sigterm_that_lands_inside_the_wait_still_exits() -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", SIGTERM_INSIDE_THE_WAIT],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=REPO,
+            timeout=15,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("the emulator did not exit within 15 s of SIGTERM")
+    assert result.stdout.startswith("streamtui emulator listening on http://127.0.0.1:")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from streamtui.emulator.data import (
+from streamtui.emulator.data import Store
+from streamtui.emulator.demo_seed import (
     DEMO_ACCOUNT_SID,
     DEMO_COMPLETED_CONFERENCE_SID,
     DEMO_CONFERENCE_SID,
-    Store,
     seed_demo,
 )
 
