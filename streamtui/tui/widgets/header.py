@@ -66,9 +66,10 @@ class SessionBar(Static):
         lead = " · token " if labels else " · "
         if not self.credential_state:
             return [(lead, "dim"), ("checking…", "dim")]
+        # badges: their own background keeps them readable on any palette, 16 colours too
         if self.credential_state == "missing":
-            return [(" · ", "dim"), ("no token: F8", "bold red")]
-        return [(lead, "dim"), (self.credential_state, "bold green")]
+            return [(" · ", "dim"), (" no token: F8 ", "bold white on red")]
+        return [(lead, "dim"), (f" {self.credential_state} ", "bold black on green")]
 
     def watch_production(self, production: bool) -> None:
         self.set_class(production, "-production")

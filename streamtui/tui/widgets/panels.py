@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widget import Widget
@@ -63,22 +64,29 @@ class FieldList(Widget, can_focus=True):
         return [copy for _, _, copy in self.rows]
 
     def render(self) -> Content:
+        return Content("\n").join(self._lines(self.size.width))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """As many lines as the rows take at `width`: the values wrap under themselves."""
+        return len(self._lines(width))
+
+    def _lines(self, width: int) -> list[Content]:
+        """The rows, each value wrapped at word boundaries in the room right of the names (a
+        word longer than that room, such as a URI, is folded)."""
         lines = []
-        room = max(20, (self.size.width or 80) - 18)  # values wrap under themselves
+        room = max(20, width - 18)
         for index, (name, shown, _) in enumerate(self.rows):
             selected = index == self.cursor and self.has_focus
             marker = ("▶ ", "bold") if selected else ("  ", "")
-            text = shown if isinstance(shown, Content) else Content(str(shown))
-            pieces = text.wrap(room)  # at word boundaries: a long word alone is folded
-            for number, piece in enumerate(pieces or [Content("")]):
+            for number, piece in enumerate(shown.wrap(room) or [Content("")]):
                 head = (
                     Content.assemble(marker, (f"{name:<16}", "bold"))
                     if number == 0
-                    else (Content(" " * 18))
+                    else Content(" " * 18)
                 )
                 line = head + piece
                 lines.append(line.stylize("reverse") if selected else line)
-        return Content("\n").join(lines)
+        return lines
 
     def action_move(self, step: int) -> None:
         if self.rows:
