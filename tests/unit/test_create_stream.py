@@ -8,7 +8,8 @@ import pytest
 
 from streamtui.errors import CreatedByEarlierAttempt, NetworkError, RejectedError, ServerError
 from streamtui.stream_definition import StreamDefinition
-from tests.unit.test_api import ACCOUNT, CONFERENCE, FakeTime, Recorder, clock, make_client
+from tests.support.clock import FakeClock
+from tests.unit.test_api import ACCOUNT, CONFERENCE, Recorder, clock, make_client
 
 __all__ = ["clock"]  # the fixture, used by name
 NEW_SID = "8f0c1a52-3f49-4c8e-9a0b-5d2e7c1b4a63"
@@ -28,7 +29,7 @@ TAKEN = httpx.Response(
 DEFINITION = StreamDefinition(url="wss://media.example.com/feed", track="both_tracks")
 
 
-async def test_connect_error_is_retried_then_created(clock: FakeTime) -> None:
+async def test_connect_error_is_retried_then_created(clock: FakeClock) -> None:
     recorder = Recorder(httpx.ConnectError("refused"), httpx.Response(200, json=CREATED))
     async with make_client(recorder, clock=clock) as client:
         result = await client.create_stream(ACCOUNT, CONFERENCE, DEFINITION, name="feed")
@@ -49,7 +50,7 @@ async def test_connect_error_is_retried_then_created(clock: FakeTime) -> None:
     ],
     ids=["503", "read-error", "read-timeout"],
 )
-async def test_what_may_have_been_sent_is_not_retried(clock: FakeTime, failure: object) -> None:
+async def test_what_may_have_been_sent_is_not_retried(clock: FakeClock, failure: object) -> None:
     recorder = Recorder(failure, httpx.Response(200, json=CREATED))
     async with make_client(recorder, clock=clock) as client:
         with pytest.raises((ServerError, NetworkError)):
@@ -57,7 +58,7 @@ async def test_what_may_have_been_sent_is_not_retried(clock: FakeTime, failure: 
     assert len(recorder.requests) == 1
 
 
-async def test_taken_after_a_retry_means_the_first_attempt_worked(clock: FakeTime) -> None:
+async def test_taken_after_a_retry_means_the_first_attempt_worked(clock: FakeClock) -> None:
     recorder = Recorder(httpx.ConnectError("refused"), TAKEN)
     async with make_client(recorder, clock=clock) as client:
         with pytest.raises(CreatedByEarlierAttempt) as caught:
@@ -66,7 +67,7 @@ async def test_taken_after_a_retry_means_the_first_attempt_worked(clock: FakeTim
     assert "created by the first attempt" in caught.value.message
 
 
-async def test_taken_at_the_first_attempt_is_a_rejection(clock: FakeTime) -> None:
+async def test_taken_at_the_first_attempt_is_a_rejection(clock: FakeClock) -> None:
     recorder = Recorder(TAKEN)
     async with make_client(recorder, clock=clock) as client:
         with pytest.raises(RejectedError) as caught:
