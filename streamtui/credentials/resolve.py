@@ -56,16 +56,12 @@ def _space_from_env(value: str) -> str:
     return validate_space(value.rstrip("/"))
 
 
-@dataclass(frozen=True)
-class Credentials:
-    """Everything a request needs, and where each part came from (for `auth status`)."""
+class _Destination:
+    """Where the token goes, for credentials whole or partial."""
 
     base_url: str
     project_id: str
-    token: Secret
-    space: str | None = None
-    profile: str | None = None
-    sources: Mapping[str, str] = field(default_factory=dict)
+    space: str | None
 
     @property
     def keyring_username(self) -> str:
@@ -78,7 +74,19 @@ class Credentials:
 
 
 @dataclass(frozen=True)
-class PartialCredentials:
+class Credentials(_Destination):
+    """Everything a request needs, and where each part came from (for `auth status`)."""
+
+    base_url: str
+    project_id: str
+    token: Secret
+    space: str | None = None
+    profile: str | None = None
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PartialCredentials(_Destination):
     """Space, project ID and base URL resolved; the token still to find."""
 
     base_url: str
@@ -96,14 +104,6 @@ class PartialCredentials:
             self.profile,
             {**self.sources, "token": source},
         )
-
-    @property
-    def keyring_username(self) -> str:
-        return keyring_username(self.project_id, self.space, self.base_url)
-
-    @property
-    def where(self) -> str:
-        return where_of(self.base_url)
 
 
 def resolve_identity(
