@@ -35,6 +35,13 @@ def hint_for(
     `stopping=False` for other requests (the credential check of `auth login`, listing
     conferences): the advice about repeating a stop does not apply to them.
     """
+    refused = _refusal_hint(error, target, host)
+    return refused if refused is not None else _unknown_state_hint(error, host, stopping)
+
+
+def _refusal_hint(error: BaseException, target: StopTarget | None, host: str) -> str | None:
+    """What to fix when SignalWire refused the request (by class or by error code); None when
+    it did not."""
     if isinstance(error, AuthenticationError) or (
         isinstance(error, ApiError) and _code(error) == 20003
     ):
@@ -43,18 +50,7 @@ def hint_for(
             "has the Voice scope in your SignalWire space."
         )
     if isinstance(error, NotFoundError) or (isinstance(error, ApiError) and _code(error) == 20404):
-        if target is None:
-            return f"Check the SIDs and the space{f' ({host})' if host else ''}."
-        stream = (
-            f"no stream named {target.stream.value!r}"
-            if target.stream.is_name
-            else f"no stream with SID {target.stream.value}"
-        )
-        return (
-            f"Either there is {stream} on conference {target.conference}, or "
-            f"that conference is not in account {target.account}, or the account is not in "
-            f"space {host or 'this space'}. Check all three SIDs and the space."
-        )
+        return _not_found_hint(target, host)
     if isinstance(error, RateLimitedError) or (
         isinstance(error, ApiError) and _code(error) == 20429
     ):
@@ -69,6 +65,26 @@ def hint_for(
     if isinstance(error, RejectedError):
         said = "; ".join(error.errors) or error.message
         return f"SignalWire refused the request as it stands: {said}"
+    return None
+
+
+def _not_found_hint(target: StopTarget | None, host: str) -> str:
+    if target is None:
+        return f"Check the SIDs and the space{f' ({host})' if host else ''}."
+    stream = (
+        f"no stream named {target.stream.value!r}"
+        if target.stream.is_name
+        else f"no stream with SID {target.stream.value}"
+    )
+    return (
+        f"Either there is {stream} on conference {target.conference}, or "
+        f"that conference is not in account {target.account}, or the account is not in "
+        f"space {host or 'this space'}. Check all three SIDs and the space."
+    )
+
+
+def _unknown_state_hint(error: BaseException, host: str, stopping: bool) -> str:
+    """What to do when the request's effect is unknown: no proper answer, or none at all."""
     if not stopping and isinstance(error, ServerError | UnexpectedResponse):
         return "SignalWire could not answer properly: try again shortly."
     if isinstance(error, ServerError):

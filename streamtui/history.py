@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from streamtui.clock import SYSTEM_CLOCK, Clock
 from streamtui.credentials import Credentials
 from streamtui.outcome import Outcome, StopReport
 from streamtui.paths import Folder, file_lock, open_folder, read_capped, state_dir, write_all
@@ -229,8 +230,9 @@ def _user() -> str:
         return str(os.getuid()) if hasattr(os, "getuid") else "unknown"
 
 
-def _when() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+def _when(now: datetime) -> str:
+    """The record's time: UTC, to the millisecond, written with a Z."""
+    return now.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _answer(report: StopReport) -> dict[str, Any]:
@@ -252,8 +254,11 @@ def _answer(report: StopReport) -> dict[str, Any]:
     }
 
 
-def build_record(creds: Credentials, report: StopReport) -> dict[str, Any]:
-    """The record of one stop (or start); any text that could hold the token has it masked.
+def build_record(
+    creds: Credentials, report: StopReport, *, clock: Clock = SYSTEM_CLOCK
+) -> dict[str, Any]:
+    """The record of one stop (or start), at `clock`'s time; any text that could hold the token
+    has it masked.
 
     A start adds `report.extra`: `name`, and `undoes`/`undoes_time`, the stream and the time
     of the stop record it undoes."""
@@ -261,7 +266,7 @@ def build_record(creds: Credentials, report: StopReport) -> dict[str, Any]:
     on_space = creds.space is not None and creds.where == f"{creds.space}.signalwire.com"
     outcome = report.outcome if report.outcome is not None else Outcome.INTERRUPTED
     record: dict[str, Any] = {
-        "time": _when(),
+        "time": _when(clock.now()),
         "user": _user(),
         "host": socket.gethostname(),
         "profile": creds.profile,

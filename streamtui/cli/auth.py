@@ -8,13 +8,14 @@ import getpass
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from streamtui.cli.common import base_url_of, config_path, load_profile
 from streamtui.cli.output import fail, warn
+from streamtui.config import Config, Profile, check_profile_name, load_config, save_profile
 from streamtui.credentials import (
     ENV_BASE_URL,
     KeyringStore,
+    PartialCredentials,
     resolve,
     resolve_identity,
 )
@@ -28,9 +29,6 @@ from streamtui.errors import (
 from streamtui.flows import auth as auth_flow
 from streamtui.secret import Secret
 from streamtui.validation import validate_token
-
-if TYPE_CHECKING:
-    from streamtui.config import Profile
 
 DEFAULT_PROFILE = "default"
 
@@ -57,12 +55,21 @@ def _read_token(args: argparse.Namespace) -> Secret:
 
 
 def _login(args: argparse.Namespace) -> int:
-    from streamtui.config import Profile, check_profile_name, load_config
-
     path = config_path(args)
     config = load_config(path)  # a broken config stops us before anything is stored
     name = getattr(args, "profile", None) or config.default_profile or DEFAULT_PROFILE
     check_profile_name(name)  # before the check request: a bad name sends nothing
+    profile, identity = _profile_to_save(args, config, name)
+    make_default = config.default_profile is None
+    if getattr(args, "profile_only", False):
+        return _save_profile_only(path, profile, make_default=make_default)
+    return _store_token(args, path, profile, identity, make_default=make_default)
+
+
+def _profile_to_save(
+    args: argparse.Namespace, config: Config, name: str
+) -> tuple[Profile, PartialCredentials]:
+    """The profile as the flags change it (or create it), and where its token would be sent."""
     existing = config.profiles.get(name)
     if not (args.space or existing) or not (args.project_id or existing):
         raise InvalidInput(
@@ -84,8 +91,19 @@ def _login(args: argparse.Namespace) -> int:
         base_url=base_url,
         production=production,
     )
-    if getattr(args, "profile_only", False):
-        return _save_profile_only(path, profile, make_default=config.default_profile is None)
+    return profile, identity
+
+
+def _store_token(
+    args: argparse.Namespace,
+    path: Path,
+    profile: Profile,
+    identity: PartialCredentials,
+    *,
+    make_default: bool,
+) -> int:
+    """Check the keyring, read the token, check it against the API (unless --no-verify), store
+    it and save the profile."""
     store = KeyringStore()
     try:  # before the token is asked for: a keyring that cannot keep it is said at once
         asyncio.run(auth_flow.check_keyring(store, identity))
@@ -105,7 +123,7 @@ def _login(args: argparse.Namespace) -> int:
                 token=token,
                 profile=profile,
                 config_path=path,
-                make_default=config.default_profile is None,
+                make_default=make_default,
                 check=not args.no_verify,
             )
         )
@@ -123,17 +141,15 @@ def _login(args: argparse.Namespace) -> int:
         )
     checked = "checked against the API and " if not args.no_verify else ""
     print(
-        f"Logged in: profile {name!r}, project {identity.project_id}; token {token.masked()} "
-        f"{checked}stored in {backend}, as {username}: it is sent only to {identity.where}. "
-        f"Profile saved in {path}."
+        f"Logged in: profile {profile.name!r}, project {identity.project_id}; token "
+        f"{token.masked()} {checked}stored in {backend}, as {username}: it is sent only to "
+        f"{identity.where}. Profile saved in {path}."
     )
     return ExitCode.OK
 
 
 def _save_profile_only(path: Path, profile: Profile, *, make_default: bool) -> int:
     """No keyring (over SSH): keep the space and project ID; the token is given each run."""
-    from streamtui.config import save_profile
-
     save_profile(path, profile, make_default)
     print(
         f"Saved profile {profile.name!r} (space and project ID, no token) in {path}. Give the "

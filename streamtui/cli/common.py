@@ -60,7 +60,7 @@ def load_profile(
         raise
     if config.include_problems:  # a missing or broken included file: a warning, never fatal
         from streamtui.cli.output import warn
-        from streamtui.config_include import report_problems
+        from streamtui.config import report_problems
 
         report_problems(config, warn)
     name, profile = config.profile(profile_flag)

@@ -75,7 +75,7 @@ def warn_about_includes(config: Config) -> None:
     """A missing or broken included file: a warning on stderr, once, never an error."""
     if config.include_problems:
         from streamtui.cli.output import warn
-        from streamtui.config_include import report_problems
+        from streamtui.config import report_problems
 
         report_problems(config, warn)
 

@@ -7,14 +7,15 @@ only attempts that surely did nothing (see SignalWireClient.create_stream).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from streamtui.api import SignalWireClient
+from streamtui.clock import SYSTEM_CLOCK, Clock
 from streamtui.errors import CreatedByEarlierAttempt, StreamTuiError
-from streamtui.flows.stop import Recorder
+from streamtui.flows.stop import Recorder, recording
 from streamtui.outcome import Outcome, StopReport
 from streamtui.stream_definition import StreamDefinition
 from streamtui.target import StopTarget
@@ -46,8 +47,6 @@ class StartRequest:
 
 
 def _host(url: str) -> str:
-    from urllib.parse import urlsplit
-
     return urlsplit(url).hostname or ""
 
 
@@ -74,40 +73,27 @@ async def start_one(
     recorder: Recorder | None,
     *,
     timeout: float | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> StopReport:
     """Create the stream and record it exactly once: `started` with the new SID, else what
     became of it (failed, cancelled, interrupted)."""
     report = request.report()
-    started = time.monotonic()
-    report.started = True
-
-    def sent() -> None:
-        report.sending = True
-
-    try:
-        result = await client.create_stream(
-            request.account,
-            request.conference,
-            request.definition,
-            name=request.name,
-            bearer_token=request.bearer_token,
-            timeout=timeout,
-            on_send=sent,
-        )
-        report.result, report.outcome = result, Outcome.STARTED
-        assert result.sid is not None  # create_stream checked it
-        report.target = replace(report.target, stream=validate_stream(result.sid))
-    except CreatedByEarlierAttempt as exc:
-        report.error, report.outcome = exc, Outcome.STARTED
-    except StreamTuiError as exc:
-        report.error, report.outcome = exc, Outcome.FAILED
-    except BaseException:  # cancelled, ctrl+c, SIGTERM, SIGHUP, quitting the TUI
-        report.outcome = Outcome.INTERRUPTED if report.sending else Outcome.CANCELLED
-        report.duration = time.monotonic() - started
-        if recorder is not None:
-            recorder.record_now(report)
-        raise
-    report.duration = time.monotonic() - started
-    if recorder is not None:
-        await recorder.record(report)
+    async with recording(report, recorder, clock=clock) as sent:
+        try:
+            result = await client.create_stream(
+                request.account,
+                request.conference,
+                request.definition,
+                name=request.name,
+                bearer_token=request.bearer_token,
+                timeout=timeout,
+                on_send=sent,
+            )
+            report.result, report.outcome = result, Outcome.STARTED
+            assert result.sid is not None  # create_stream checked it
+            report.target = replace(report.target, stream=validate_stream(result.sid))
+        except CreatedByEarlierAttempt as exc:
+            report.error, report.outcome = exc, Outcome.STARTED
+        except StreamTuiError as exc:
+            report.error, report.outcome = exc, Outcome.FAILED
     return report

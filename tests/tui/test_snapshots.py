@@ -13,7 +13,6 @@ import functools
 import io
 import time
 from collections.abc import Awaitable, Callable, Iterator
-from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -26,12 +25,11 @@ from rich.style import Style
 from textual.pilot import Pilot
 
 import streamtui.emulator.server
-import streamtui.flows.stop
-import streamtui.history
 import streamtui.tui.screens.batch
 import streamtui.tui.screens.conferences
 import streamtui.tui.widgets.header
 import streamtui.tui.widgets.panels
+from streamtui.clock import SYSTEM_CLOCK
 from streamtui.emulator import (
     DEMO_CONFERENCE_SID,
     DEMO_INCIDENT_CONFERENCE_SID,
@@ -54,12 +52,6 @@ FULL = Prefill("", DEMO_CONFERENCE_SID, DEMO_STREAM_SID)
 INCIDENT = Prefill("", DEMO_INCIDENT_CONFERENCE_SID, "")
 
 
-class FrozenDateTime(datetime):
-    @classmethod
-    def now(cls, tz: Any = None) -> FrozenDateTime:  # type: ignore[override]
-        return cls.fromtimestamp(FIXED_NOW.timestamp(), tz)
-
-
 @pytest.fixture(autouse=True)
 def frozen_world(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     monkeypatch.setattr(streamtui.tui.widgets.header, "user_at_host", lambda: "oncall@bastion")
@@ -70,11 +62,12 @@ def frozen_world(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[No
     monkeypatch.setattr(
         streamtui.tui.screens.conferences, "ago", functools.partial(ago, now=FIXED_NOW)
     )
-    monkeypatch.setattr(streamtui.history, "datetime", FrozenDateTime)
     request_ids = SimpleNamespace(uuid4=lambda: "5e1f0000-0000-4000-8000-00000000beef")
     monkeypatch.setattr(streamtui.emulator.server, "uuid", request_ids)
     frozen_clock = SimpleNamespace(monotonic=lambda: 1000.0)
-    monkeypatch.setattr(streamtui.flows.stop, "time", frozen_clock)
+    # The TUI does not hand the flows a clock of its own yet: the shared one is frozen instead.
+    monkeypatch.setattr(SYSTEM_CLOCK, "now", lambda: FIXED_NOW)
+    monkeypatch.setattr(SYSTEM_CLOCK, "monotonic", frozen_clock.monotonic)
     monkeypatch.setattr(streamtui.tui.screens.batch, "time", frozen_clock)
     monkeypatch.chdir(tmp_path)  # the history path shows as the relative "state/history.jsonl"
     yield

@@ -1,8 +1,8 @@
 """Unit tests of the SignalWire client (streamtui.api) against httpx.MockTransport.
 
-Time is faked where pauses matter: `streamtui.api.time` and `streamtui.api._sleep` are
-replaced by a clock that only moves when the code under test sleeps, so a 7 s Retry-After takes
-no real time and the pause can be checked to the exact second.
+Time is faked where pauses matter: the client is given a FakeClock (tests/support/clock.py) that
+only moves when the code under test sleeps, so a 7 s Retry-After takes no real time and the pause
+can be checked to the exact second.
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ from streamtui.models import (
     parse_api_date,
 )
 from streamtui.validation import validate_stream
+from tests.support.clock import FakeClock
 
 BASE = "https://acme.signalwire.com"
 PROJECT = "9d3c5f0e-1b2a-4c3d-8e4f-5a6b7c8d9e0f"
@@ -76,47 +77,11 @@ STREAM_BODY: dict[str, Any] = {
 }
 
 Handler = Callable[[httpx.Request], httpx.Response | Awaitable[httpx.Response]]
-_real_sleep = asyncio.sleep
-
-
-class FakeTime:
-    """A monotonic clock and a wall clock that advance only when someone sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.wall0 = 1_700_000_000.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def time(self) -> float:
-        return self.wall0 + (self.now - 1000.0)
-
-    async def sleep(self, delay: float, result: Any = None) -> Any:
-        self.sleeps.append(delay)
-        self.now += max(0.0, delay)
-        await _real_sleep(0)
-        return result
-
-
-class _Proxy:
-    """A stand-in module: the given attributes overridden, everything else from the original."""
-
-    def __init__(self, original: Any, **overrides: Any) -> None:
-        self._original = original
-        self.__dict__.update(overrides)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._original, name)
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
-    fake = FakeTime()
-    monkeypatch.setattr(api, "time", _Proxy(time, monotonic=fake.monotonic, time=fake.time))
-    monkeypatch.setattr(api, "_sleep", fake.sleep)
-    return fake
+def clock() -> FakeClock:
+    return FakeClock()
 
 
 class Recorder:
@@ -142,12 +107,12 @@ class Recorder:
 def make_client(
     handler: Handler,
     *,
-    clock: FakeTime | None = None,
+    clock: FakeClock | None = None,
     gate: RateGate | None = None,
     **kwargs: Any,
 ) -> SignalWireClient:
-    if gate is None and clock is not None:
-        gate = RateGate(clock=clock.monotonic)
+    if clock is not None:
+        kwargs["clock"] = clock
     return SignalWireClient(
         base_url=BASE,
         project_id=PROJECT,
@@ -351,7 +316,7 @@ def _shape_objects(status: int) -> dict[str, Any]:
 @pytest.mark.parametrize(("status", "cls", "exit_code"), STATUS_CLASSES)
 @pytest.mark.parametrize("shape", ["flat", "strings", "objects"])
 async def test_error_statuses_and_body_shapes(
-    clock: FakeTime, status: int, cls: type[ApiError], exit_code: int, shape: str
+    clock: FakeClock, status: int, cls: type[ApiError], exit_code: int, shape: str
 ) -> None:
     body = {"flat": _shape_flat, "strings": _shape_strings, "objects": _shape_objects}[shape](
         status
@@ -406,7 +371,7 @@ async def test_request_id_is_read_from_either_header(
     assert caught.value.request_id == expected
 
 
-async def test_html_502_page_names_its_title(clock: FakeTime) -> None:
+async def test_html_502_page_names_its_title(clock: FakeClock) -> None:
     page = (
         "<!DOCTYPE html>\n<html><head><TITLE>502 Bad   Gateway</TITLE></head>"
         "<body><h1>nginx</h1></body></html>"
@@ -440,7 +405,7 @@ async def test_html_page_without_content_type_is_still_recognised() -> None:
     ("status", "cls"),
     [(400, RejectedError), (401, AuthenticationError), (404, NotFoundError), (503, ServerError)],
 )
-async def test_empty_error_body(clock: FakeTime, status: int, cls: type[ApiError]) -> None:
+async def test_empty_error_body(clock: FakeClock, status: int, cls: type[ApiError]) -> None:
     recorder = Recorder(httpx.Response(status, content=b""))
     async with make_client(recorder, clock=clock) as client:
         with pytest.raises(cls) as caught:
@@ -490,7 +455,7 @@ async def test_server_message_is_sanitised() -> None:
     ],
 )
 async def test_unreadable_2xx_bodies(
-    clock: FakeTime, status: int, content: bytes, headers: dict[str, str]
+    clock: FakeClock, status: int, content: bytes, headers: dict[str, str]
 ) -> None:
     recorder = Recorder(
         httpx.Response(status, content=content, headers={**headers, "x-request-id": "R9"})
@@ -507,7 +472,7 @@ async def test_unreadable_2xx_bodies(
 
 
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
-async def test_redirect_is_not_followed(clock: FakeTime, status: int) -> None:
+async def test_redirect_is_not_followed(clock: FakeClock, status: int) -> None:
     recorder = Recorder(
         httpx.Response(status, headers={"location": "https://evil.example/steal"}, content=b"")
     )
@@ -538,7 +503,7 @@ async def test_redirect_is_not_followed(clock: FakeTime, status: int) -> None:
     ],
 )
 async def test_transport_errors_are_retried_then_raised(
-    clock: FakeTime, exc: Exception, wording: str
+    clock: FakeClock, exc: Exception, wording: str
 ) -> None:
     recorder = Recorder(exc)
     events: list[RetryEvent] = []
@@ -563,7 +528,7 @@ async def test_transport_errors_are_retried_then_raised(
         assert ceiling / 2 <= pause <= ceiling
 
 
-async def test_a_transient_failure_then_success(clock: FakeTime) -> None:
+async def test_a_transient_failure_then_success(clock: FakeClock) -> None:
     recorder = Recorder(
         httpx.ConnectError("refused"),
         httpx.Response(503, json={"code": 503, "message": "busy", "status": 503}),
@@ -584,7 +549,7 @@ async def test_a_transient_failure_then_success(clock: FakeTime) -> None:
 
 
 @pytest.mark.parametrize("status", [429, *range(500, 512), 520, 599])
-async def test_429_and_every_5xx_are_retried(clock: FakeTime, status: int) -> None:
+async def test_429_and_every_5xx_are_retried(clock: FakeClock, status: int) -> None:
     recorder = Recorder(httpx.Response(status, json={"message": f"m{status}", "status": status}))
     async with make_client(recorder, clock=clock) as client:
         with pytest.raises(ApiError) as caught:
@@ -599,7 +564,7 @@ async def test_429_and_every_5xx_are_retried(clock: FakeTime, status: int) -> No
 
 
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 405, 408, 409, 410, 422, 451])
-async def test_other_4xx_are_never_retried(clock: FakeTime, status: int) -> None:
+async def test_other_4xx_are_never_retried(clock: FakeClock, status: int) -> None:
     recorder = Recorder(httpx.Response(status, json={"message": "no", "status": status}))
     events: list[RetryEvent] = []
     async with make_client(recorder, clock=clock, on_retry=events.append) as client:
@@ -611,7 +576,7 @@ async def test_other_4xx_are_never_retried(clock: FakeTime, status: int) -> None
     assert caught.value.attempts == 1
 
 
-async def test_attempts_setting_is_honoured(clock: FakeTime) -> None:
+async def test_attempts_setting_is_honoured(clock: FakeClock) -> None:
     recorder = Recorder(httpx.Response(500, content=b""))
     async with make_client(recorder, clock=clock, retry=RetryPolicy(attempts=5)) as client:
         with pytest.raises(ServerError) as caught:
@@ -620,7 +585,7 @@ async def test_attempts_setting_is_honoured(clock: FakeTime) -> None:
     assert caught.value.attempts == 5
 
 
-async def test_retry_after_in_seconds_is_the_pause(clock: FakeTime) -> None:
+async def test_retry_after_in_seconds_is_the_pause(clock: FakeClock) -> None:
     recorder = Recorder(
         httpx.Response(
             429, json={"code": 20429, "message": "slow down"}, headers={"Retry-After": "7"}
@@ -631,11 +596,11 @@ async def test_retry_after_in_seconds_is_the_pause(clock: FakeTime) -> None:
     sent_at: list[float] = []
 
     def spy(request: httpx.Request) -> httpx.Response:
-        sent_at.append(clock.now)
+        sent_at.append(clock.monotonic())
         return ok()
 
     recorder.answers[1] = spy
-    start = clock.now
+    start = clock.monotonic()
     async with make_client(recorder, clock=clock, on_retry=events.append) as client:
         result = await client.stop_stream(ACCOUNT, CONFERENCE, STREAM)
     assert result.status == "stopped"
@@ -645,18 +610,18 @@ async def test_retry_after_in_seconds_is_the_pause(clock: FakeTime) -> None:
     assert "slow down" in events[0].reason
 
 
-async def test_retry_after_as_an_http_date_is_the_pause(clock: FakeTime) -> None:
+async def test_retry_after_as_an_http_date_is_the_pause(clock: FakeClock) -> None:
     when = email.utils.formatdate(clock.time() + 12, usegmt=True)
     recorder = Recorder(httpx.Response(429, content=b"", headers={"Retry-After": when}), ok())
     events: list[RetryEvent] = []
-    start = clock.now
+    start = clock.monotonic()
     async with make_client(recorder, clock=clock, on_retry=events.append) as client:
         await client.stop_stream(ACCOUNT, CONFERENCE, STREAM)
     assert [e.delay for e in events] == [pytest.approx(12.0)]
-    assert clock.now - start == pytest.approx(12.0)
+    assert clock.monotonic() - start == pytest.approx(12.0)
 
 
-async def test_retry_after_is_honoured_on_503_too(clock: FakeTime) -> None:
+async def test_retry_after_is_honoured_on_503_too(clock: FakeClock) -> None:
     recorder = Recorder(httpx.Response(503, content=b"", headers={"Retry-After": "4"}), ok())
     events: list[RetryEvent] = []
     async with make_client(recorder, clock=clock, on_retry=events.append) as client:
@@ -665,7 +630,7 @@ async def test_retry_after_is_honoured_on_503_too(clock: FakeTime) -> None:
     assert clock.sleeps == [4.0]
 
 
-async def test_retry_after_longer_than_the_time_left_gives_up_at_once(clock: FakeTime) -> None:
+async def test_retry_after_longer_than_the_time_left_gives_up_at_once(clock: FakeClock) -> None:
     recorder = Recorder(
         httpx.Response(429, json={"message": "Too many requests"}, headers={"Retry-After": "120"})
     )
@@ -683,7 +648,7 @@ async def test_retry_after_longer_than_the_time_left_gives_up_at_once(clock: Fak
     assert "Retry-After 120 s is longer than the time left" in error.message
 
 
-async def test_429_without_retry_after_uses_backoff(clock: FakeTime) -> None:
+async def test_429_without_retry_after_uses_backoff(clock: FakeClock) -> None:
     recorder = Recorder(httpx.Response(429, json={"message": "busy"}))
     async with make_client(recorder, clock=clock) as client:
         with pytest.raises(RateLimitedError) as caught:
@@ -740,9 +705,9 @@ async def test_deadline_covers_all_attempts_and_pauses() -> None:
     assert caught.value.attempts < 50
 
 
-async def test_read_timeout_past_the_deadline_is_deadline_exceeded(clock: FakeTime) -> None:
+async def test_read_timeout_past_the_deadline_is_deadline_exceeded(clock: FakeClock) -> None:
     def slow(request: httpx.Request) -> httpx.Response:
-        clock.now += 31  # the transport's own timeout fired after the whole budget
+        clock.advance(31)  # the transport's own timeout fired after the whole budget
         raise httpx.ReadTimeout("timed out", request=request)
 
     recorder = Recorder(slow)
@@ -754,7 +719,7 @@ async def test_read_timeout_past_the_deadline_is_deadline_exceeded(clock: FakeTi
     assert "30 s" in caught.value.message
 
 
-async def test_backoff_that_does_not_fit_stops_retrying(clock: FakeTime) -> None:
+async def test_backoff_that_does_not_fit_stops_retrying(clock: FakeClock) -> None:
     recorder = Recorder(httpx.ConnectError("refused"))
     policy = RetryPolicy(attempts=3, backoff_base=10, backoff_max=10)
     async with make_client(recorder, clock=clock, retry=policy) as client:
@@ -768,20 +733,20 @@ async def test_backoff_that_does_not_fit_stops_retrying(clock: FakeTime) -> None
 # The shared rate gate
 
 
-async def test_gate_makes_a_second_client_wait_until_it_opens(clock: FakeTime) -> None:
-    gate = RateGate(clock=clock.monotonic)
+async def test_gate_makes_a_second_client_wait_until_it_opens(clock: FakeClock) -> None:
+    gate = RateGate(clock)
     first_sent: list[float] = []
     second_sent: list[float] = []
     second_started = asyncio.Event()
 
     def first_handler(request: httpx.Request) -> httpx.Response:
-        first_sent.append(clock.now)
+        first_sent.append(clock.monotonic())
         if len(first_sent) == 1:
             return httpx.Response(429, content=b"", headers={"Retry-After": "5"})
         return ok()
 
     def second_handler(request: httpx.Request) -> httpx.Response:
-        second_sent.append(clock.now)
+        second_sent.append(clock.monotonic())
         return ok()
 
     async def run_second() -> None:
@@ -801,19 +766,19 @@ async def test_gate_makes_a_second_client_wait_until_it_opens(clock: FakeTime) -
     assert second_sent and second_sent[0] >= t429 + 5
 
 
-async def test_gate_is_held_even_when_the_429_is_the_last_attempt(clock: FakeTime) -> None:
-    gate = RateGate(clock=clock.monotonic)
+async def test_gate_is_held_even_when_the_429_is_the_last_attempt(clock: FakeClock) -> None:
+    gate = RateGate(clock)
     one_shot = RetryPolicy(attempts=1)
     limited = Recorder(httpx.Response(429, content=b"", headers={"Retry-After": "5"}))
     async with make_client(limited, clock=clock, gate=gate, retry=one_shot) as client:
         with pytest.raises(RateLimitedError):
             await client.stop_stream(ACCOUNT, CONFERENCE, STREAM)
-    t429 = clock.now
+    t429 = clock.monotonic()
     assert gate.remaining() == pytest.approx(5.0)
     sent: list[float] = []
 
     def record(request: httpx.Request) -> httpx.Response:
-        sent.append(clock.now)
+        sent.append(clock.monotonic())
         return ok()
 
     async with make_client(record, clock=clock, gate=gate) as other:
@@ -821,8 +786,8 @@ async def test_gate_is_held_even_when_the_429_is_the_last_attempt(clock: FakeTim
     assert sent == [pytest.approx(t429 + 5)]
 
 
-async def test_gate_held_longer_than_the_deadline_fails_without_sending(clock: FakeTime) -> None:
-    gate = RateGate(clock=clock.monotonic)
+async def test_gate_held_longer_than_the_deadline_fails_without_sending(clock: FakeClock) -> None:
+    gate = RateGate(clock)
     gate.hold_for(60)
     recorder = Recorder(ok())
     async with make_client(recorder, clock=clock, gate=gate) as client:
@@ -835,16 +800,16 @@ async def test_gate_held_longer_than_the_deadline_fails_without_sending(clock: F
 
 
 def test_rate_gate_bookkeeping() -> None:
-    now = [100.0]
-    gate = RateGate(clock=lambda: now[0])
+    clock = FakeClock(monotonic=100.0)
+    gate = RateGate(clock)
     assert gate.remaining() == 0
     gate.hold_for(3)
     assert gate.remaining() == 3
     gate.hold_until(101)  # an earlier end never shortens the hold
     assert gate.remaining() == 3
-    now[0] = 102.5
+    clock.advance(2.5)
     assert gate.remaining() == pytest.approx(0.5)
-    now[0] = 200
+    clock.advance(97.5)
     assert gate.remaining() == 0
 
 
@@ -1195,7 +1160,7 @@ def test_error_code_true_is_not_a_code() -> None:
 # A success says which answer it was (issue 10: the history records it)
 
 
-async def test_a_stop_carries_the_http_status_request_id_and_attempts(clock: FakeTime) -> None:
+async def test_a_stop_carries_the_http_status_request_id_and_attempts(clock: FakeClock) -> None:
     recorder = Recorder(httpx.Response(503, content=b""), ok(**{"x-request-id": "RQ-ok-7"}))
     async with make_client(recorder, clock=clock) as client:
         result = await client.stop_stream(ACCOUNT, CONFERENCE, STREAM)
@@ -1363,25 +1328,25 @@ def test_error_texts_are_capped() -> None:
 # Retries always pause
 
 
-async def test_retry_after_zero_still_pauses(clock: FakeTime) -> None:
+async def test_retry_after_zero_still_pauses(clock: FakeClock) -> None:
     limited = httpx.Response(429, content=b"", headers={"Retry-After": "0"})
     recorder = Recorder(limited, limited, ok())
     sent: list[float] = []
 
     def spy(request: httpx.Request) -> httpx.Response:
-        sent.append(clock.now)
+        sent.append(clock.monotonic())
         return ok()
 
     recorder.answers[2] = spy
-    start = clock.now
+    start = clock.monotonic()
     async with make_client(recorder, clock=clock) as client:
         await client.stop_stream(ACCOUNT, CONFERENCE, STREAM)
     assert sent[0] - start >= 2 * RetryPolicy().min_pause
     assert all(pause >= RetryPolicy().min_pause for pause in clock.sleeps)
 
 
-async def test_retry_after_zero_holds_the_shared_gate_too(clock: FakeTime) -> None:
-    gate = RateGate(clock=clock.monotonic)
+async def test_retry_after_zero_holds_the_shared_gate_too(clock: FakeClock) -> None:
+    gate = RateGate(clock)
     once = RetryPolicy(attempts=1)
     limited = Recorder(httpx.Response(429, content=b"", headers={"Retry-After": "0"}))
     async with make_client(limited, clock=clock, gate=gate, retry=once) as client:
@@ -1390,12 +1355,12 @@ async def test_retry_after_zero_holds_the_shared_gate_too(clock: FakeTime) -> No
     assert gate.remaining() >= once.min_pause
 
 
-async def test_a_gate_closed_while_a_request_settles_still_bounds_it(clock: FakeTime) -> None:
-    gate = RateGate(clock=clock.monotonic)
+async def test_a_gate_closed_while_a_request_settles_still_bounds_it(clock: FakeClock) -> None:
+    gate = RateGate(clock)
     recorder = Recorder(ok())
 
     async def close_the_gate() -> None:
-        await _real_sleep(0)  # while the client yields its settle turns
+        await asyncio.sleep(0)  # while the client yields its settle turns
         gate.hold_for(100)
 
     async with make_client(recorder, clock=clock, gate=gate) as client:
@@ -1493,10 +1458,10 @@ async def test_paging_stops_with_a_clear_error_after_the_page_limit() -> None:
     assert len(served) == MAX_PAGES
 
 
-async def test_one_deadline_bounds_every_page_of_a_listing(clock: FakeTime) -> None:
+async def test_one_deadline_bounds_every_page_of_a_listing(clock: FakeClock) -> None:
     def slow_page(request: httpx.Request) -> httpx.Response:
-        clock.now += 4  # each page takes four (fake) seconds
-        uri = f"{PREFIX}/Accounts/{ACCOUNT}/Conferences?Page={clock.now}"
+        clock.advance(4)  # each page takes four (fake) seconds
+        uri = f"{PREFIX}/Accounts/{ACCOUNT}/Conferences?Page={clock.monotonic()}"
         return httpx.Response(200, json=conference_page(["c"], uri))
 
     pages = 0

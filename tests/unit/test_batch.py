@@ -42,6 +42,7 @@ from streamtui.flows.stop import (
 from streamtui.outcome import Outcome, StopReport
 from streamtui.target import StopTarget
 from streamtui.validation import validate_stream
+from tests.support.clock import FakeClock
 
 QUEUED, STOPPING = "queued", "stopping"
 STOPPED, FAILED, CANCELLED = Outcome.STOPPED, Outcome.FAILED, Outcome.CANCELLED
@@ -371,6 +372,22 @@ async def test_items_not_started_before_the_timeout_fail_with_deadline_exceeded(
         assert item.exit_code == 6
         assert item.started == 0.0
     assert worst_exit_code(batch.reports) == 6
+
+
+async def test_the_batch_times_its_stops_and_its_deadline_on_the_clock_it_is_given() -> None:
+    clock = FakeClock()
+
+    def slow(stream: str, attempt: int) -> httpx.Response:
+        clock.advance(2.5)  # each stop takes two and a half seconds, by the batch's clock
+        return stopped(stream, attempt)
+
+    batch = await run_batch(FakeApi(slow), numbered(3), concurrency=1, timeout=4, clock=clock)
+
+    first, second, third = batch.reports
+    assert (first.state, first.duration) == (STOPPED, 2.5)
+    assert (second.state, second.duration) == (STOPPED, 2.5)  # started with 1.5 s left
+    assert third.state == FAILED and isinstance(third.error, DeadlineExceeded)
+    assert "Not started" in third.error.message
 
 
 async def test_with_parallel_workers_the_timeout_is_shared() -> None:

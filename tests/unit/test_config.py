@@ -28,6 +28,7 @@ from streamtui.config import (
     save_profile,
     update_config,
 )
+from streamtui.config import write as config_write
 from streamtui.errors import ConfigError
 from streamtui.paths import default_config_path, ensure_private_dir, file_lock, state_dir
 
@@ -464,7 +465,7 @@ def test_stale_temporary_files_are_cleaned_up(path: Path) -> None:
 
 def test_a_held_lock_gives_a_clear_error(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(path, CONTRACT_EXAMPLE)
-    monkeypatch.setattr(config_module, "LOCK_TIMEOUT", 0.2)
+    monkeypatch.setattr(config_write, "LOCK_TIMEOUT", 0.2)
     with file_lock(path, timeout=1), pytest.raises(ConfigError) as caught:
         add_entry(path, Entry("account", ACCOUNT, "x"))
     assert "another streamtui" in caught.value.message and ".lock" in caught.value.message

@@ -20,6 +20,7 @@ from streamtui.history import HISTORY_NAME, HistoryLog, build_record
 from streamtui.models import ConferenceStream
 from streamtui.secret import Secret
 from streamtui.target import StopTarget
+from tests.support.clock import FakeClock
 from tests.support.records import record_attempt, report_of
 
 TOKEN = "PTxyz-very-secret-api-token-0123456789"
@@ -52,6 +53,12 @@ def stopped() -> ConferenceStream:
 @pytest.fixture
 def log(tmp_path: Path) -> HistoryLog:
     return HistoryLog(tmp_path / "state" / HISTORY_NAME)
+
+
+def test_a_record_is_stamped_with_the_clock_it_is_given() -> None:
+    clock = FakeClock(wall=datetime.fromisoformat("2031-07-09T03:14:15.926535+00:00"))
+    record = build_record(creds(), report_of(target(), stopped()), clock=clock)
+    assert record["time"] == "2031-07-09T03:14:15.926Z"
 
 
 def test_append_and_read_newest_first(log: HistoryLog) -> None:

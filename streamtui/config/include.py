@@ -7,7 +7,7 @@ streamtui never writes an included file: saving an edit of an included entry mak
 copy in the user's config. A missing or broken included file is a warning (`Config.problem`,
 `Config.include_problems`), never fatal: the user's own entries load all the same.
 
-Included files are read with config_read's safe reader (a regular file of sane size, nobody
+Included files are read with the safe reader of `file` (a regular file of sane size, nobody
 else can change it) and may hold only the four lists: never a profile, which decides where a
 token is sent.
 """
@@ -17,13 +17,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from streamtui.config_read import read_config_file
+from streamtui.config.file import read_config_file
+from streamtui.config.model import Config, Entry, Kind, SavedTarget, same_sid
+from streamtui.config.validate import validated
 from streamtui.errors import ConfigError
-
-if TYPE_CHECKING:
-    from streamtui.config import Config, Entry, Kind, SavedTarget
 
 LIST_KEYS = ("accounts", "conferences", "streams", "targets")
 MAX_INCLUDES = 32
@@ -41,10 +40,8 @@ def include_paths(value: object, config_path: Path) -> tuple[list[Path], list[st
     return paths, problems if len(value) > MAX_INCLUDES else []
 
 
-def read_included(
-    path: Path, validate: Callable[[Mapping[str, Any], Path, str], Config]
-) -> Config | None:
-    """One included file, validated as a config (by `validate`); None when it is missing.
+def read_included(path: Path) -> Config | None:
+    """One included file, validated as a config; None when it is missing.
     Raises ConfigError for a file that cannot be read, is not TOML, or holds more than lists."""
     read = read_config_file(path)
     if read is None:
@@ -57,19 +54,20 @@ def read_included(
             f"{', '.join(repr(key) for key in extra)} (profiles and includes belong in your own "
             "config)."
         )
-    return validate(raw, path, text)
+    return validated(raw, path, text)
 
 
-def with_includes(
-    config: Config, value: object, validate: Callable[[Mapping[str, Any], Path, str], Config]
-) -> Config:
-    """`config` with the entries of its included files added, marked by origin; problems with
-    the included files in `problem` and `include_problems`, never raised."""
-    paths, problems = include_paths(value, config.path)
+def with_includes(config: Config, raw: Mapping[str, Any]) -> Config:
+    """`config` (read from `raw`) with the entries of the files its `include` names added, marked
+    by origin; problems with the included files in `problem` and `include_problems`, never
+    raised."""
+    if "include" not in raw:
+        return config
+    paths, problems = include_paths(raw["include"], config.path)
     merged = _Merged(config)
     for path in paths:
         try:
-            included = read_included(path, validate)
+            included = read_included(path)
         except ConfigError as exc:
             problems.append(f"included file skipped: {exc.message}")
             continue
@@ -106,23 +104,16 @@ class _Merged:
     def add(self, included: Config, origin: str) -> None:
         for kind, entries in self.lists.items():
             for entry in included.entries(kind):
-                if not any(_same_entry(entry, mine) for mine in entries):
+                if not any(
+                    same_sid(kind, mine.sid, mine.parent, entry.sid, entry.parent)
+                    for mine in entries
+                ):
                     entries.append(dataclasses.replace(entry, origin=origin))
         labels = {target.label for target in self.targets}
         for target in included.targets:
             if target.label not in labels:
                 self.targets.append(dataclasses.replace(target, origin=origin))
                 labels.add(target.label)
-
-
-def _same_entry(entry: Entry, other: Entry) -> bool:
-    from streamtui.validation import is_uuid
-
-    if entry.sid != other.sid:
-        return False
-    if entry.kind != "stream" or is_uuid(entry.sid):
-        return True
-    return entry.parent is None or other.parent is None or entry.parent == other.parent
 
 
 def included_table(
