@@ -1,9 +1,10 @@
-"""Benchmark the TUI: launch to first paint, idle memory, and typing in the picker.
+"""Benchmark the TUI: launch to first paint, and typing in the picker.
 
-Each figure is a ratio against a bare Textual hello-world app measured in the same run,
-interleaved run by run, so machine noise hits both alike (issue 4 targets: first paint
-<= 1.2x, idle memory with 10,000 saved entries <= 1.3x; typing in the picker over 10,000 entries
-<= 16 ms per keystroke). Run: `.venv/bin/python tests/benchmarks/bench_tui.py`.
+Targets a user would feel (issue 13): first paint <= 1.2x a bare Textual hello-world app, with a
+config of 200 saved entries (a large team's list), as a ratio against that app measured in the
+same run, interleaved run by run, so machine noise hits both alike; typing in the picker over
+10,000 entries <= 16 ms p95 CPU per keystroke. Run: `.venv/bin/python
+tests/benchmarks/bench_tui.py`.
 
 First paint is measured from outside, as a user sees it: the app runs in a pseudo-terminal of
 80x24 and the clock stops when a text of its first screen has been written to the terminal.
@@ -76,18 +77,14 @@ def write_config(path: Path, entries: int) -> None:
     path.write_bytes(tomli_w.dumps(data).encode())
 
 
-def launch(
-    command: list[str], env: dict[str, str], marker: bytes, *, settle: float = 0.0
-) -> tuple[float, int]:
-    """Run `command` in an 80x24 pty; seconds until `marker` is painted, and RSS (KiB) after
-    `settle` more seconds of idling."""
+def launch(command: list[str], env: dict[str, str], marker: bytes) -> float:
+    """Run `command` in an 80x24 pty; seconds until `marker` is painted."""
     pid, fd = pty.fork()
     if pid == 0:  # child
         os.execvpe(command[0], command, env)  # noqa: S606 - our own benchmark commands
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     started = time.perf_counter()
     seen = b""
-    painted = None
     deadline = started + 20
     try:
         while time.perf_counter() < deadline:
@@ -98,25 +95,13 @@ def launch(
                 except OSError:
                     break
                 seen = (seen + chunk)[-200_000:]
-                if painted is None and marker in seen:
-                    painted = time.perf_counter() - started
-                    if not settle:
-                        break
-                    settle_until = time.perf_counter() + settle
-            if painted is not None and settle and time.perf_counter() >= settle_until:
-                break
-        rss = 0
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    rss = int(line.split()[1])
+                if marker in seen:
+                    return time.perf_counter() - started
     finally:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         os.close(fd)
-    if painted is None:
-        raise RuntimeError(f"{command} never painted {marker!r}; last output: {seen[-500:]!r}")
-    return painted, rss
+    raise RuntimeError(f"{command} never painted {marker!r}; last output: {seen[-500:]!r}")
 
 
 async def keystrokes(config: Path, state: Path, query: str) -> tuple[list[float], list[float]]:
@@ -163,7 +148,8 @@ async def keystrokes(config: Path, state: Path, query: str) -> tuple[list[float]
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--entries", type=int, default=10_000)
+    parser.add_argument("--entries", type=int, default=200, help="saved entries at launch")
+    parser.add_argument("--picker-entries", type=int, default=10_000)
     parser.add_argument("--paint-only", action="store_true", help="measure the first paint only")
     args = parser.parse_args()
     ensure_bytecode()
@@ -173,8 +159,8 @@ def main() -> int:
         root = Path(tmp)
         (root / "hello.py").write_text(HELLO)
         small, large = root / "small.toml", root / "large.toml"
-        write_config(small, 10)
-        write_config(large, args.entries)
+        write_config(small, args.entries)
+        write_config(large, args.picker_entries)
         base_env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNALWIRE_")}
         base_env.update(
             TERM="xterm-256color",
@@ -187,14 +173,13 @@ def main() -> int:
         ours = ([streamtui], b"Fill the three fields")
 
         paint: dict[str, list[float]] = {"hello": [], "streamtui": []}
-        memory: dict[str, list[int]] = {"hello": [], "streamtui": []}
         for run in range(args.runs + 1):
             order = [("hello", hello, small), ("streamtui", ours, small)]
             if run % 2:
                 order.reverse()
             for name, (command, marker), config in order:
                 env = {**base_env, "STREAMTUI_CONFIG": str(config)}
-                seconds, _ = launch(command, env, marker)
+                seconds = launch(command, env, marker)
                 if run:  # the first round warms the page cache
                     paint[name].append(seconds)
         paint_ratio = statistics.median(paint["streamtui"]) / statistics.median(paint["hello"])
@@ -205,33 +190,22 @@ def main() -> int:
                 f"ratio {paint_ratio:.2f}x (target <= 1.2x)"
             )
             return 0 if paint_ratio <= 1.2 else 1
-        for _ in range(max(3, args.runs // 3)):
-            for name, (command, marker) in (("hello", hello), ("streamtui", ours)):
-                env = {**base_env, "STREAMTUI_CONFIG": str(large)}
-                _, rss = launch(command, env, marker, settle=1.0)
-                memory[name].append(rss)
         typing, reference = asyncio.run(keystrokes(large, root / "state", "feed42"))
 
-    memory_ratio = statistics.median(memory["streamtui"]) / statistics.median(memory["hello"])
     typing_ms = sorted(typing)
     median_ms = statistics.median(typing_ms)
     p95_ms = typing_ms[int(len(typing_ms) * 0.95) - 1]
     print(
         f"first paint   hello {statistics.median(paint['hello']) * 1000:6.0f} ms   "
         f"streamtui {statistics.median(paint['streamtui']) * 1000:6.0f} ms   "
-        f"ratio {paint_ratio:.2f}x (target <= 1.2x)"
+        f"ratio {paint_ratio:.2f}x (target <= 1.2x, {args.entries} saved entries)"
     )
     print(
-        f"idle memory   hello {statistics.median(memory['hello']) / 1024:6.1f} MiB  "
-        f"streamtui {statistics.median(memory['streamtui']) / 1024:6.1f} MiB  "
-        f"ratio {memory_ratio:.2f}x (target <= 1.3x, {args.entries} saved entries)"
-    )
-    print(
-        f"picker typing over {args.entries} entries: median {median_ms:.1f} ms, "
+        f"picker typing over {args.picker_entries} entries: median {median_ms:.1f} ms, "
         f"p95 {p95_ms:.1f} ms CPU per keystroke (target <= 16 ms); a plain input field: "
         f"median {statistics.median(reference):.1f} ms"
     )
-    ok = paint_ratio <= 1.2 and memory_ratio <= 1.3 and p95_ms <= 16
+    ok = paint_ratio <= 1.2 and p95_ms <= 16
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 
