@@ -1,7 +1,9 @@
 """Make the README's screenshots from the real app in demo mode (80x24, keyboard only).
 
 Run: `.venv/bin/python screenshots/make.py` (needs `rsvg-convert`, Debian package librsvg2-bin,
-for the PNG copies; the SVGs are written either way).
+for the PNG copies; the SVGs are written either way). The two 16-colour PNGs are converted from
+the snapshot tests' SVGs: after a UI change, run `pytest tests/tui/test_snapshots.py
+--snapshot-update` first.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import asyncio
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -44,6 +47,24 @@ async def confirmation(pilot: Pilot[None]) -> None:
 async def stopped(pilot: Pilot[None]) -> None:
     await pick_target(pilot, "hostile")
     await pilot.press("ctrl+s", "y")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def undo(pilot: Pilot[None]) -> None:
+    """A wrong stop, then `r`: the confirmation names the stream that will be created."""
+    await pick_target(pilot, "transcriber")
+    await pilot.press("ctrl+s", "y")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.press("r")
+    await pilot.pause()
+
+
+async def undone(pilot: Pilot[None]) -> None:
+    """...and after `y`: the new stream, with its new SID."""
+    await undo(pilot)
+    await pilot.press("y")
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
@@ -90,6 +111,8 @@ SHOTS: dict[str, Steps] = {
     "main": main_screen,
     "confirm": confirmation,
     "stopped": stopped,
+    "undo": undo,
+    "undone": undone,
     "error": failed,
     "targets": picker,
     "conferences": conferences,
@@ -107,13 +130,34 @@ async def shoot(name: str, steps: Steps) -> Path:
     return Path(path)
 
 
+def to_png(converter: str, svg: Path, png: Path) -> None:
+    """Convert with rsvg-convert. Textual writes each space as a no-break space, which rsvg
+    drops at the start of a run, so a wrapped value would be drawn at the left edge: the copy
+    it converts has plain spaces, kept as they are (xml:space)."""
+    text = svg.read_text().replace("&#160;", " ").replace("<svg ", '<svg xml:space="preserve" ', 1)
+    with tempfile.NamedTemporaryFile("w", suffix=".svg") as plain:
+        plain.write(text)
+        plain.flush()
+        subprocess.run([converter, "-w", "960", plain.name, "-o", str(png)], check=True)
+
+
+# 16-colour screens (TERM=xterm, PuTTY's default): the snapshot tests draw them that way
+SNAPSHOTS = HERE.parent / "tests" / "tui" / "__snapshots__" / "test_snapshots"
+SIXTEEN = {
+    "main_result-16-colours": "test_main_result_16",
+    "batch_confirmation-16-colours": ("test_batch_confirmation_16"),
+}
+
+
 def main() -> int:
     converter = shutil.which("rsvg-convert")
+    for name, snapshot in SIXTEEN.items():
+        if converter:  # regenerate the snapshots first: pytest tests/tui --snapshot-update
+            to_png(converter, SNAPSHOTS / f"{snapshot}.svg", HERE / f"{name}.png")
     for name, steps in SHOTS.items():
         svg = asyncio.run(shoot(name, steps))
         if converter:
-            png = svg.with_suffix(".png")
-            subprocess.run([converter, "-w", "960", str(svg), "-o", str(png)], check=True)
+            to_png(converter, svg, svg.with_suffix(".png"))
         print(f"wrote {svg.name}{' and ' + svg.with_suffix('.png').name if converter else ''}")
     if not converter:
         print(
