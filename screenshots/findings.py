@@ -16,12 +16,12 @@ import asyncio
 import io
 import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from make import to_png  # this folder's own converter (the script's folder is on sys.path)
 from rich.color import ColorSystem
 from rich.console import Console
 from rich.segment import Segment
@@ -305,7 +305,7 @@ def main() -> int:
             with Emulator() as emu:
                 svg = asyncio.run(shoot(name, shot, Path(svg_dir), emu))
             png = args.out / f"{name}-{args.prefix}.png"
-            subprocess.run([converter, "-w", "960", str(svg), "-o", str(png)], check=True)
+            to_png(converter, svg, png)
             print("wrote", png)
     return 0
 

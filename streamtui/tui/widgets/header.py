@@ -66,10 +66,11 @@ class SessionBar(Static):
         lead = " · token " if labels else " · "
         if not self.credential_state:
             return [(lead, "dim"), ("checking…", "dim")]
-        # badges: their own background keeps them readable on any palette, 16 colours too
+        # the header's own foreground, bold: readable on any palette, and still readable when a
+        # pop-up dims the screen behind it (a coloured badge dimmed to one grey in 16 colours)
         if self.credential_state == "missing":
             return [(" · ", "dim"), (" no token: F8 ", "bold white on red")]
-        return [(lead, "dim"), (f" {self.credential_state} ", "bold black on green")]
+        return [(lead, "dim"), (self.credential_state, "bold")]
 
     def watch_production(self, production: bool) -> None:
         self.set_class(production, "-production")
