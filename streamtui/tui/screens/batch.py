@@ -149,62 +149,36 @@ class BatchConfirmScreen(GuardedConfirmation):
         self.where = where
         self.production = production
 
-    def compose(self) -> ComposeResult:
+    def compose_target(self) -> ComposeResult:
         first = self.targets[0]
-        count = f"{len(self.targets)} stream{'s' if len(self.targets) != 1 else ''}"
-        with Vertical(id="confirm-dialog", classes="-production" if self.production else ""):
-            yield Static(
-                plain(
-                    f"Stop {count}{' in PRODUCTION' if self.production else ''}?",
-                    "bold",
-                ),
-                id="confirm-title",
+        title = f"Stop {self._count()}{' in PRODUCTION' if self.production else ''}?"
+        yield Static(plain(title, "bold"), id="confirm-title")
+        yield Static(pairs(("Space      ", "bold"), self.where))
+        yield Static(pairs(("Account    ", "bold"), first.account))
+        yield Static(
+            pairs(
+                ("Conference ", "bold"),
+                first.conference,
+                (f"  “{first.conference_label}”" if first.conference_label else "", "italic"),
             )
-            yield Static(pairs(("Space      ", "bold"), self.where))
-            yield Static(pairs(("Account    ", "bold"), first.account))
+        )
+        for t in self.targets[:8]:
             yield Static(
-                pairs(
-                    ("Conference ", "bold"),
-                    first.conference,
-                    (f"  “{first.conference_label}”" if first.conference_label else "", "italic"),
-                )
-            )
-            lines = [
                 pairs(
                     ("  • ", "dim"),
                     t.stream.value,
                     (f"  “{t.stream_label}”" if t.stream_label else "", "italic"),
                     ("  (a stream name)" if t.stream.kind == "name" else "", "dim"),
                 )
-                for t in self.targets[:8]
-            ]
-            for line in lines:
-                yield Static(line)
-            if len(self.targets) > 8:
-                yield Static(plain(f"  … and {len(self.targets) - 8} more", "dim"))
-            yield self.ignored_note()
-            with Horizontal(id="confirm-buttons"):
-                yield Button("Cancel (n)", id="cancel")
-                yield Button(f"Stop {count} (y)", id="confirm", variant="error")
-        yield self.too_small_note()
-        yield Footer()
+            )
+        if len(self.targets) > 8:
+            yield Static(plain(f"  … and {len(self.targets) - 8} more", "dim"))
 
-    def first_focus(self) -> None:
-        self.query_one("#cancel", Button).focus()
+    def confirm_button(self) -> Button:
+        return Button(f"Stop {self._count()} (y)", id="confirm", variant="error")
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "confirm":
-            self.action_confirm()
-        else:
-            self.action_cancel()
-
-    def action_confirm(self) -> None:
-        if self.can_confirm:
-            self.dismiss(True)
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+    def _count(self) -> str:
+        return f"{len(self.targets)} stream{'s' if len(self.targets) != 1 else ''}"
 
 
 class BatchScreen(ModalScreen[None]):
