@@ -19,7 +19,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
-from textual.screen import ModalScreen
 from textual.strip import Strip
 from textual.widgets import (
     Button,
@@ -53,6 +52,7 @@ from streamtui.target import StopTarget
 from streamtui.tui.failures import failure_of, report_failure
 from streamtui.tui.keys import QUIT
 from streamtui.tui.screens.confirm import GuardedConfirmation
+from streamtui.tui.screens.dialog import Dialog
 from streamtui.tui.text import cell, pairs, plain
 from streamtui.validation import validate_stream
 
@@ -181,7 +181,7 @@ class BatchConfirmScreen(GuardedConfirmation):
         return f"{len(self.targets)} stream{'s' if len(self.targets) != 1 else ''}"
 
 
-class BatchScreen(ModalScreen[None]):
+class BatchScreen(Dialog[None]):
     CSS_PATH = "batch.tcss"
     BINDINGS = [
         QUIT,
@@ -204,7 +204,7 @@ class BatchScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         label = self.session.label_for("conference", self.conference)
         streams = [e for e in self.session.entries("stream") if e.parent in (None, self.conference)]
-        with Vertical(id="batch-dialog"):
+        with Vertical(id="batch-dialog", classes="dialog"):
             yield Static(
                 pairs(
                     ("Batch stop on conference ", "bold"),

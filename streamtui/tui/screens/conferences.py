@@ -13,7 +13,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker
 
@@ -25,6 +24,7 @@ from streamtui.models import Conference
 from streamtui.sanitize import clean
 from streamtui.tui.failures import failure_of, report_failure
 from streamtui.tui.keys import QUIT
+from streamtui.tui.screens.dialog import Dialog
 from streamtui.tui.text import cell, pairs, plain
 from streamtui.validation import validate_conference_sid
 
@@ -35,7 +35,7 @@ def _count(number: int, noun: str = "conference") -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-class ConferencesScreen(ModalScreen[str | Exception | None]):
+class ConferencesScreen(Dialog[str | Exception | None]):
     """Returns the chosen conference SID, the error that stopped the listing (an unexpected one
     included: the main screen's error panel shows it), or None."""
 
@@ -57,7 +57,7 @@ class ConferencesScreen(ModalScreen[str | Exception | None]):
         self.fetching = False
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="conferences-dialog"):
+        with Vertical(id="conferences-dialog", classes="dialog"):
             yield Static(
                 pairs(
                     ("In-progress conferences of ", "bold"),

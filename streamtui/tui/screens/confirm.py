@@ -16,11 +16,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.geometry import Size
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Static
 
 from streamtui.sanitize import clean
 from streamtui.target import StopTarget
+from streamtui.tui.screens.dialog import Dialog
 from streamtui.tui.text import pairs, plain
 
 
@@ -39,7 +39,7 @@ def labelled_row(title: str, value: str, label: str, note: str = "") -> Content:
     return Content("\n").join([pairs(*parts), pairs((" " * 11, ""), (f"“{label}”", "italic"))])
 
 
-class GuardedConfirmation(ModalScreen[bool]):
+class GuardedConfirmation(Dialog[bool]):
     """A confirmation that can only be answered once it is on screen, whole.
 
     Every confirmation has the same frame: what it acts on (`compose_target`), a note on keys
@@ -61,7 +61,8 @@ class GuardedConfirmation(ModalScreen[bool]):
         return self.on_screen and self.fits
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-dialog", classes="-production" if self.production else ""):
+        classes = "dialog -production" if self.production else "dialog"
+        with Vertical(id="confirm-dialog", classes=classes):
             yield from self.compose_target()
             yield _hidden(Static("", id="confirm-ignored"))
             with Horizontal(id="confirm-buttons"):

@@ -13,7 +13,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 from textual.worker import Worker
 
@@ -23,6 +22,7 @@ from streamtui.secret import Secret
 from streamtui.session import Session
 from streamtui.tui.failures import failure_of, report_failure
 from streamtui.tui.keys import QUIT
+from streamtui.tui.screens.dialog import Dialog
 from streamtui.tui.text import pairs, plain
 from streamtui.tui.widgets.secret_input import SecretInput
 from streamtui.validation import validate_project_id, validate_space, validate_token
@@ -33,7 +33,7 @@ def _field(title: str, field: Input) -> Horizontal:
     return Horizontal(Label(title, classes="field-title"), field, classes="credentials-row")
 
 
-class CredentialsScreen(ModalScreen[bool]):
+class CredentialsScreen(Dialog[bool]):
     """Returns True when the credentials changed."""
 
     CSS_PATH = "credentials.tcss"
@@ -48,7 +48,7 @@ class CredentialsScreen(ModalScreen[bool]):
         profile = self.session.profile
         space = self.session.session_space or (profile.space if profile else "")
         project = self.session.session_project or (profile.project_id if profile else "")
-        with Vertical(id="credentials-dialog"):
+        with Vertical(id="credentials-dialog", classes="dialog"):
             yield Static(plain("Credentials", "bold"), id="credentials-title")
             yield Static(plain("checking…", "dim"), id="credentials-status")
             yield _field("Space", Input(space, placeholder="acme", id="cred-space", compact=True))
