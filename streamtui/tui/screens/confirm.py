@@ -25,6 +25,7 @@ from streamtui.tui.text import pairs, plain
 
 
 def _hidden(note: Static) -> Static:
+    """A note that shows only once it has something to say."""
     note.display = False
     return note
 
