@@ -328,3 +328,25 @@ async def test_f4_escape_cancels_a_slow_listing_then_closes(
         assert isinstance(app.screen, MainScreen)
         assert app.main.field("conference").value == ""
         assert current_panel(app) == "welcome"
+
+
+async def test_f4_escape_after_a_refresh_mid_listing_cancels_the_new_listing(
+    make_app: AppFactory, emu: Emulator
+) -> None:
+    emu.faults.set_latency(1.0)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await wait_until(pilot, lambda: len(emu.requests) == 1, what="the listing request")
+        await pilot.press("ctrl+r")  # the first listing is dropped, a second one starts
+        await wait_until(pilot, lambda: len(emu.requests) == 2, what="the second listing")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConferencesScreen)  # cancelled, not closed
+        assert static_text(app, "#conferences-status") == "cancelled: 0 conferences loaded"
+        await settle(pilot)
+        assert static_text(app, "#conferences-status") == "cancelled: 0 conferences loaded"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)

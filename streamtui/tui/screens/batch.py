@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass, field
+from functools import partial
 
 from rich.segment import Segment
 from rich.style import Style
@@ -17,7 +19,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
-from textual.screen import ModalScreen
 from textual.strip import Strip
 from textual.widgets import (
     Button,
@@ -34,6 +35,7 @@ from textual.widgets.option_list import OptionDoesNotExist
 from textual.widgets.selection_list import Selection
 from textual.worker import Worker
 
+from streamtui.credentials import Credentials
 from streamtui.errors import ApiError, InvalidInput
 from streamtui.flows.stop import (
     BATCH_RETRY,
@@ -50,6 +52,7 @@ from streamtui.target import StopTarget
 from streamtui.tui.failures import failure_of, report_failure
 from streamtui.tui.keys import QUIT
 from streamtui.tui.screens.confirm import GuardedConfirmation
+from streamtui.tui.screens.dialog import Dialog
 from streamtui.tui.text import cell, pairs, plain
 from streamtui.validation import validate_stream
 
@@ -63,6 +66,7 @@ STATE_STYLE = {
     Outcome.INTERRUPTED: "yellow",
 }
 DETAIL_WIDTH = 48  # the detail column fits beside the others at 120 columns
+COLUMNS = (("stream", 22), ("label", 16), ("state", 9), ("HTTP", 4), ("detail", DETAIL_WIDTH))
 
 
 def parse_pasted(text: str) -> list[str]:
@@ -73,6 +77,41 @@ def parse_pasted(text: str) -> list[str]:
         if value and not value.startswith("#"):
             seen.setdefault(value, None)
     return list(seen)
+
+
+@dataclass
+class Tally:
+    """How many of the batch's streams ended which way so far, and which were sent a stop."""
+
+    total: int
+    stopped: int = 0
+    failed: int = 0  # or cancelled
+    sent: list[StopTarget] = field(default_factory=list)
+
+    @property
+    def to_go(self) -> int:
+        return self.total - self.stopped - self.failed
+
+    def count(self, item: StopReport) -> None:
+        if item.outcome is None:
+            return
+        if item.outcome is Outcome.STOPPED:
+            self.stopped += 1
+        else:
+            self.failed += 1
+        if item.sending:
+            self.sent.append(item.target)
+
+
+def _http_and_detail(item: StopReport) -> tuple[str, str]:
+    """The HTTP status of a failed stop, and a line on how it went."""
+    if item.result is not None:
+        return "-", f"status {item.result.status or '?'} · {item.duration * 1000:.0f} ms"
+    if item.error is None:
+        return "-", ""
+    error = item.error
+    http = str(error.status) if isinstance(error, ApiError) and error.status else "-"
+    return http, f"{error.message} — {hint_for(error, target=item.target)}"
 
 
 class CheckList(SelectionList[str]):
@@ -110,65 +149,39 @@ class BatchConfirmScreen(GuardedConfirmation):
         self.where = where
         self.production = production
 
-    def compose(self) -> ComposeResult:
+    def compose_target(self) -> ComposeResult:
         first = self.targets[0]
-        count = f"{len(self.targets)} stream{'s' if len(self.targets) != 1 else ''}"
-        with Vertical(id="confirm-dialog", classes="-production" if self.production else ""):
-            yield Static(
-                plain(
-                    f"Stop {count}{' in PRODUCTION' if self.production else ''}?",
-                    "bold",
-                ),
-                id="confirm-title",
+        title = f"Stop {self._count()}{' in PRODUCTION' if self.production else ''}?"
+        yield Static(plain(title, "bold"), id="confirm-title")
+        yield Static(pairs(("Space      ", "bold"), self.where))
+        yield Static(pairs(("Account    ", "bold"), first.account))
+        yield Static(
+            pairs(
+                ("Conference ", "bold"),
+                first.conference,
+                (f"  “{first.conference_label}”" if first.conference_label else "", "italic"),
             )
-            yield Static(pairs(("Space      ", "bold"), self.where))
-            yield Static(pairs(("Account    ", "bold"), first.account))
+        )
+        for t in self.targets[:8]:
             yield Static(
-                pairs(
-                    ("Conference ", "bold"),
-                    first.conference,
-                    (f"  “{first.conference_label}”" if first.conference_label else "", "italic"),
-                )
-            )
-            lines = [
                 pairs(
                     ("  • ", "dim"),
                     t.stream.value,
                     (f"  “{t.stream_label}”" if t.stream_label else "", "italic"),
                     ("  (a stream name)" if t.stream.kind == "name" else "", "dim"),
                 )
-                for t in self.targets[:8]
-            ]
-            for line in lines:
-                yield Static(line)
-            if len(self.targets) > 8:
-                yield Static(plain(f"  … and {len(self.targets) - 8} more", "dim"))
-            yield self.ignored_note()
-            with Horizontal(id="confirm-buttons"):
-                yield Button("Cancel (n)", id="cancel")
-                yield Button(f"Stop {count} (y)", id="confirm", variant="error")
-        yield self.too_small_note()
-        yield Footer()
+            )
+        if len(self.targets) > 8:
+            yield Static(plain(f"  … and {len(self.targets) - 8} more", "dim"))
 
-    def first_focus(self) -> None:
-        self.query_one("#cancel", Button).focus()
+    def confirm_button(self) -> Button:
+        return Button(f"Stop {self._count()} (y)", id="confirm", variant="error")
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "confirm":
-            self.action_confirm()
-        else:
-            self.action_cancel()
-
-    def action_confirm(self) -> None:
-        if self.can_confirm:
-            self.dismiss(True)
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+    def _count(self) -> str:
+        return f"{len(self.targets)} stream{'s' if len(self.targets) != 1 else ''}"
 
 
-class BatchScreen(ModalScreen[None]):
+class BatchScreen(Dialog[None]):
     CSS_PATH = "batch.tcss"
     BINDINGS = [
         QUIT,
@@ -191,7 +204,7 @@ class BatchScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         label = self.session.label_for("conference", self.conference)
         streams = [e for e in self.session.entries("stream") if e.parent in (None, self.conference)]
-        with Vertical(id="batch-dialog"):
+        with Vertical(id="batch-dialog", classes="dialog"):
             yield Static(
                 pairs(
                     ("Batch stop on conference ", "bold"),
@@ -235,9 +248,8 @@ class BatchScreen(ModalScreen[None]):
         table: DataTable[object] = self.query_one(DataTable)
         # Fixed widths: re-measuring a column on every update is quadratic in the row count (a
         # 1,000-stream batch took minutes); the highlighted row's full detail shows below.
-        for name, width in (("stream", 22), ("label", 16), ("state", 9), ("HTTP", 4)):
-            table.add_column(name, width=width)
-        table.add_column("detail", width=DETAIL_WIDTH)
+        for name, width in COLUMNS:
+            table.add_column(name, width=width, key=name.lower())
         self.query_one("#batch-saved", SelectionList).focus()
 
     def watch_running(self, running: bool) -> None:
@@ -312,6 +324,38 @@ class BatchScreen(ModalScreen[None]):
 
     @work(exclusive=True, group="batch", exit_on_error=False)
     async def run_batch(self, targets: list[StopTarget], concurrency: int) -> None:
+        self._list_queued(targets)
+        try:
+            creds = await asyncio.to_thread(self.session.credentials)
+        except Exception as exc:  # an unexpected one too: never a batch that silently stops
+            self.running = False
+            self._status(f"✘ {message_of(exc)}", "bold red")
+            return
+        tally = Tally(len(targets))
+        recorder = Recorder(creds, self.session.history)
+        self.current_batch = Batch(
+            targets,
+            recorder,
+            concurrency=concurrency,
+            timeout=max(30.0, len(targets)),
+            on_update=partial(self._show_report, tally),
+        )
+        self.running = True
+        self.failure = ""
+        started = time.monotonic()
+        if not await self._send(self.current_batch, creds):
+            return
+        await asyncio.to_thread(self.session.remember, *tally.sent)  # one write for the batch
+        if recorder.problem:
+            self.notify(recorder.problem, severity="warning", timeout=8)
+        self._status(
+            f"Done in {time.monotonic() - started:.1f} s: {tally.stopped} stopped, "
+            f"{tally.failed} failed or cancelled. Escape closes.",
+            "bold green" if not tally.failed else "bold red",
+        )
+
+    def _list_queued(self, targets: list[StopTarget]) -> None:
+        """One row a target, all queued, before the first request is sent."""
         table: DataTable[object] = self.query_one(DataTable)
         table.clear()
         for target in targets:
@@ -323,76 +367,40 @@ class BatchScreen(ModalScreen[None]):
                 cell(""),
                 key=target.stream.value,
             )
-        try:
-            creds = await asyncio.to_thread(self.session.credentials)
-        except Exception as exc:  # an unexpected one too: never a batch that silently stops
-            self.running = False
-            self._status(f"✘ {message_of(exc)}", "bold red")
-            return
-        done = {"stopped": 0, "failed": 0}
-        sent: list[StopTarget] = []
 
-        def update(index: int, item: StopReport) -> None:
-            key = item.target.stream.value
-            http = "-"
-            detail = ""
-            if item.result is not None:
-                detail = f"status {item.result.status or '?'} · {item.duration * 1000:.0f} ms"
-            elif item.error is not None:
-                if isinstance(item.error, ApiError) and item.error.status:
-                    http = str(item.error.status)
-                detail = f"{item.error.message} — {hint_for(item.error, target=item.target)}"
-            table.update_cell(
-                key,
-                table.ordered_columns[2].key,
-                cell(item.state, STATE_STYLE.get(item.state, "")),
-            )
-            table.update_cell(key, table.ordered_columns[3].key, cell(http))
-            table.update_cell(key, table.ordered_columns[4].key, cell(detail))
-            self.details[key] = detail
-            if table.cursor_row == index:
-                self.query_one("#batch-detail", Static).update(pairs((f"{key}: ", "bold"), detail))
-            if item.outcome is not None:
-                done["stopped" if item.outcome is Outcome.STOPPED else "failed"] += 1
-                if item.sending:
-                    sent.append(item.target)
-            if not self.failure:  # a failure's line stays up while the last requests end
-                self._status(
-                    f"{done['stopped']} stopped, {done['failed']} failed or cancelled, "
-                    f"{len(targets) - sum(done.values())} to go · escape cancels the rest",
-                    "bold",
-                )
-
-        recorder = Recorder(creds, self.session.history)
-        self.current_batch = Batch(
-            targets,
-            recorder,
-            concurrency=concurrency,
-            timeout=max(30.0, len(targets)),
-            on_update=update,
-        )
-        self.running = True
-        self.failure = ""
-        started = time.monotonic()
+    async def _send(self, batch: Batch, creds: Credentials) -> bool:
+        """Run the batch; False when something unexpected ended it (it says so)."""
         try:
             async with client_for(creds, retry=BATCH_RETRY) as client:
-                await self.current_batch.run(client)
+                await batch.run(client)
         except Exception as exc:  # unexpected: say so, and start nothing more
-            self.current_batch.cancel()
+            batch.cancel()
             self.failure = f"✘ {unexpected(exc)} Escape closes."
             self._status(self.failure, "bold red")
-            return
+            return False
         finally:
             self.running = False
-            table.focus()
-        await asyncio.to_thread(self.session.remember, *sent)  # one write for the whole batch
-        if recorder.problem:
-            self.notify(recorder.problem, severity="warning", timeout=8)
-        self._status(
-            f"Done in {time.monotonic() - started:.1f} s: {done['stopped']} stopped, "
-            f"{done['failed']} failed or cancelled. Escape closes.",
-            "bold green" if not done["failed"] else "bold red",
-        )
+            self.query_one(DataTable).focus()
+        return True
+
+    def _show_report(self, tally: Tally, index: int, item: StopReport) -> None:
+        """A stream's row, the detail line when it is highlighted, and the running count."""
+        table: DataTable[object] = self.query_one(DataTable)
+        key = item.target.stream.value
+        http, detail = _http_and_detail(item)
+        table.update_cell(key, "state", cell(item.state, STATE_STYLE.get(item.state, "")))
+        table.update_cell(key, "http", cell(http))
+        table.update_cell(key, "detail", cell(detail))
+        self.details[key] = detail
+        if table.cursor_row == index:
+            self.query_one("#batch-detail", Static).update(pairs((f"{key}: ", "bold"), detail))
+        tally.count(item)
+        if not self.failure:  # a failure's line stays up while the last requests end
+            self._status(
+                f"{tally.stopped} stopped, {tally.failed} failed or cancelled, "
+                f"{tally.to_go} to go · escape cancels the rest",
+                "bold",
+            )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The net under run_batch: the batch stops starting requests, and says why."""

@@ -13,7 +13,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker
 
@@ -25,6 +24,7 @@ from streamtui.models import Conference
 from streamtui.sanitize import clean
 from streamtui.tui.failures import failure_of, report_failure
 from streamtui.tui.keys import QUIT
+from streamtui.tui.screens.dialog import Dialog
 from streamtui.tui.text import cell, pairs, plain
 from streamtui.validation import validate_conference_sid
 
@@ -35,7 +35,7 @@ def _count(number: int, noun: str = "conference") -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-class ConferencesScreen(ModalScreen[str | Exception | None]):
+class ConferencesScreen(Dialog[str | Exception | None]):
     """Returns the chosen conference SID, the error that stopped the listing (an unexpected one
     included: the main screen's error panel shows it), or None."""
 
@@ -54,10 +54,10 @@ class ConferencesScreen(ModalScreen[str | Exception | None]):
         self.credentials = credentials
         self.conferences: list[Conference] = []
         self.shown: list[Conference] = []
-        self.fetching = False
+        self.listing: Worker[None] | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="conferences-dialog"):
+        with Vertical(id="conferences-dialog", classes="dialog"):
             yield Static(
                 pairs(
                     ("In-progress conferences of ", "bold"),
@@ -82,7 +82,7 @@ class ConferencesScreen(ModalScreen[str | Exception | None]):
         left = dialog - sum(widths.values()) - 2 * (len(widths) + 1) - 2  # cell padding, bar
         table.add_column("SID", width=min(36, max(9, left)))
         self.query_one("#conferences-filter", Input).focus()
-        self.load()
+        self.listing = self.load()
 
     def _status(self, text: str, style: str = "dim") -> None:
         self.query_one("#conferences-status", Static).update(plain(text, style))
@@ -91,7 +91,6 @@ class ConferencesScreen(ModalScreen[str | Exception | None]):
     async def load(self) -> None:
         from streamtui.api import SignalWireClient
 
-        self.fetching = True
         self.conferences = []
         self._render_rows()
         self._status("loading…")
@@ -111,11 +110,8 @@ class ConferencesScreen(ModalScreen[str | Exception | None]):
                         f"page {pages}: {count(len(self.conferences), 'conference')} so far…"
                     )
         except Exception as exc:  # an unexpected one too: never a screen stuck on "loading…"
-            self.fetching = False
             self.dismiss(exc)
             return
-        finally:
-            self.fetching = False
         self._status(
             f"{count(len(self.conferences), 'in-progress conference')} ({count(pages, 'page')})"
             if self.conferences
@@ -127,7 +123,6 @@ class ConferencesScreen(ModalScreen[str | Exception | None]):
         error = failure_of(event)
         if error is not None:
             report_failure(self, error)
-            self.fetching = False
             self._status(f"✘ {unexpected(error)}", "bold red")
 
     def _render_rows(self) -> None:
@@ -169,7 +164,8 @@ class ConferencesScreen(ModalScreen[str | Exception | None]):
         except InvalidInput:
             self._status("✘ This row's SID is not a conference SID: it was not used.", "bold red")
             return
-        self.workers.cancel_group(self, "conferences")
+        if self.listing is not None:
+            self.listing.cancel()
         self.dismiss(sid)
 
     def action_cursor(self, step: int) -> None:
@@ -177,12 +173,13 @@ class ConferencesScreen(ModalScreen[str | Exception | None]):
         table.move_cursor(row=table.cursor_row + step)
 
     def action_refresh(self) -> None:
-        self.load()
+        self.listing = self.load()  # exclusive: the listing under way is cancelled
 
     def action_close(self) -> None:
-        if self.fetching:
-            self.workers.cancel_group(self, "conferences")
-            self.fetching = False
+        """While a listing is under way, escape cancels it; then it closes."""
+        listing = self.listing
+        if listing is not None and not (listing.is_finished or listing.is_cancelled):
+            listing.cancel()
             self._status(
                 f"cancelled: {count(len(self.conferences), 'conference')} loaded", "yellow"
             )

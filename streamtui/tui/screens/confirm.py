@@ -10,21 +10,27 @@ and while the window is too small to show the whole target, `y` does nothing and
 
 from __future__ import annotations
 
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.geometry import Size
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Static
 
 from streamtui.sanitize import clean
 from streamtui.target import StopTarget
+from streamtui.tui.screens.dialog import Dialog
 from streamtui.tui.text import pairs, plain
 
 
-def _row(title: str, value: str, label: str, note: str = "") -> Content:
+def _hidden(note: Static) -> Static:
+    """A note that shows only once it has something to say."""
+    note.display = False
+    return note
+
+
+def labelled_row(title: str, value: str, label: str, note: str = "") -> Content:
     """`Title      value  (note)` and, on a second line, the saved label."""
     parts: list[tuple[str, str] | str] = [(f"{title:<11}", "bold"), (value, "")]
     if note:
@@ -34,13 +40,15 @@ def _row(title: str, value: str, label: str, note: str = "") -> Content:
     return Content("\n").join([pairs(*parts), pairs((" " * 11, ""), (f"“{label}”", "italic"))])
 
 
-class GuardedConfirmation(ModalScreen[bool]):
+class GuardedConfirmation(Dialog[bool]):
     """A confirmation that can only be answered once it is on screen, whole.
 
-    Subclasses compose a `#confirm-dialog` (and may yield `ignored_note()` and `too_small_note()`
-    in it and after it), and focus their first widget in `first_focus`."""
+    Every confirmation has the same frame: what it acts on (`compose_target`), a note on keys
+    typed before it showed, Cancel and the confirming button, and a line when the window is too
+    small. It returns True when confirmed, False when cancelled."""
 
     AUTO_FOCUS = ""  # nothing has the focus until it is on screen: early keys reach no field
+    production = False  # the border says PRODUCTION
 
     def __init__(self) -> None:
         super().__init__()
@@ -53,17 +61,43 @@ class GuardedConfirmation(ModalScreen[bool]):
     def can_confirm(self) -> bool:
         return self.on_screen and self.fits
 
-    @staticmethod
-    def ignored_note() -> Static:
-        note = Static("", id="confirm-ignored")
-        note.display = False
-        return note
+    def compose(self) -> ComposeResult:
+        classes = "dialog -production" if self.production else "dialog"
+        with Vertical(id="confirm-dialog", classes=classes):
+            yield from self.compose_target()
+            yield _hidden(Static("", id="confirm-ignored"))
+            with Horizontal(id="confirm-buttons"):
+                yield self.cancel_button()
+                yield self.confirm_button()
+        yield _hidden(Static("", id="confirm-too-small"))
+        yield Footer()
 
-    @staticmethod
-    def too_small_note() -> Static:
-        note = Static("", id="confirm-too-small")
-        note.display = False
-        return note
+    def compose_target(self) -> ComposeResult:
+        """The title and what the confirmation acts on."""
+        raise NotImplementedError
+
+    def confirm_button(self) -> Button:
+        raise NotImplementedError
+
+    def cancel_button(self) -> Button:
+        return Button("Cancel (n)", id="cancel")
+
+    @on(Button.Pressed, "#confirm")
+    def _confirm_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_confirm()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_cancel()
+
+    def action_confirm(self) -> None:
+        if self.can_confirm:  # otherwise the user cannot see what it would act on
+            self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._now_on_screen)
@@ -86,7 +120,8 @@ class GuardedConfirmation(ModalScreen[bool]):
             self.first_focus()
 
     def first_focus(self) -> None:
-        """Focus the widget the user starts on (nothing by default)."""
+        """Focus the widget the user starts on: Cancel, unless a subclass says otherwise."""
+        self.query_one("#cancel", Button).focus()
 
     def on_key(self, event: events.Key) -> None:
         """Before the confirmation is on screen, a key is dropped (and counted): the user has
@@ -153,66 +188,55 @@ class ConfirmStopScreen(GuardedConfirmation):
         self.account_is_project = account_is_project
         self.code = clean(target.stream.value)[-4:]
 
-    def compose(self) -> ComposeResult:
+    def compose_target(self) -> ComposeResult:
         t = self.target
-        with Vertical(id="confirm-dialog", classes="-production" if self.production else ""):
-            title = "Stop this stream in PRODUCTION?" if self.production else "Stop this stream?"
-            yield Static(plain(title, "bold"), id="confirm-title")
-            yield Static(_row("Space", self.where, ""), classes="confirm-row")
+        title = "Stop this stream in PRODUCTION?" if self.production else "Stop this stream?"
+        yield Static(plain(title, "bold"), id="confirm-title")
+        yield Static(labelled_row("Space", self.where, ""), classes="confirm-row")
+        yield Static(
+            labelled_row(
+                "Account",
+                t.account,
+                t.account_label,
+                "(the project ID)" if self.account_is_project else "",
+            ),
+            classes="confirm-row",
+        )
+        yield Static(
+            labelled_row("Conference", t.conference, t.conference_label), classes="confirm-row"
+        )
+        kind = "by name" if t.stream.is_name else "by SID"
+        yield Static(
+            labelled_row("Stream", t.stream.value, t.stream_label, f"({kind})"),
+            classes="confirm-row",
+            id="confirm-stream",
+        )
+        if self.strict:
             yield Static(
-                _row(
-                    "Account",
-                    t.account,
-                    t.account_label,
-                    "(the project ID)" if self.account_is_project else "",
+                pairs(
+                    ("Type the last 4 characters of the stream ", ""),
+                    (f"({self.code})", "bold"),
+                    (" and press Enter:", ""),
                 ),
-                classes="confirm-row",
+                id="confirm-strict-help",
             )
-            yield Static(
-                _row("Conference", t.conference, t.conference_label), classes="confirm-row"
+            yield Input(
+                placeholder="last 4 characters", max_length=8, id="confirm-code", compact=True
             )
-            kind = "by name" if t.stream.is_name else "by SID"
-            yield Static(
-                _row("Stream", t.stream.value, t.stream_label, f"({kind})"),
-                classes="confirm-row",
-                id="confirm-stream",
-            )
-            if self.strict:
-                yield Static(
-                    pairs(
-                        ("Type the last 4 characters of the stream ", ""),
-                        (f"({self.code})", "bold"),
-                        (" and press Enter:", ""),
-                    ),
-                    id="confirm-strict-help",
-                )
-                yield Input(
-                    placeholder="last 4 characters", max_length=8, id="confirm-code", compact=True
-                )
-                yield Static("", id="confirm-code-error")
-            yield self.ignored_note()
-            with Horizontal(id="confirm-buttons"):
-                yield Button("Cancel (esc)" if self.strict else "Cancel (n)", id="cancel")
-                yield Button(
-                    "Stop stream (y)" if not self.strict else "Stop stream",
-                    id="confirm",
-                    variant="error",
-                )
-        yield self.too_small_note()
-        yield Footer()
+            yield Static("", id="confirm-code-error")
+
+    def cancel_button(self) -> Button:
+        return Button("Cancel (esc)" if self.strict else "Cancel (n)", id="cancel")
+
+    def confirm_button(self) -> Button:
+        label = "Stop stream" if self.strict else "Stop stream (y)"
+        return Button(label, id="confirm", variant="error")
 
     def first_focus(self) -> None:
         if self.strict:
             self.query_one("#confirm-code", Input).focus()
         else:
-            self.query_one("#cancel", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "confirm":
-            self.action_confirm(from_button=True)
-        else:
-            self.action_cancel()
+            super().first_focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -228,13 +252,8 @@ class ConfirmStopScreen(GuardedConfirmation):
                 plain(f"✘ That is not {self.code}: nothing was sent. Type it again.", "bold red")
             )
 
-    def action_confirm(self, from_button: bool = False) -> None:
-        if not self.can_confirm:  # the user cannot see what it would stop
-            return
+    def action_confirm(self) -> None:
         if self.strict:
             self._check_code(self.query_one("#confirm-code", Input).value)
-            return
-        self.dismiss(True)
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+        else:
+            super().action_confirm()

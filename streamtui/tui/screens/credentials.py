@@ -9,11 +9,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 from textual.worker import Worker
 
@@ -23,12 +22,18 @@ from streamtui.secret import Secret
 from streamtui.session import Session
 from streamtui.tui.failures import failure_of, report_failure
 from streamtui.tui.keys import QUIT
+from streamtui.tui.screens.dialog import Dialog
 from streamtui.tui.text import pairs, plain
 from streamtui.tui.widgets.secret_input import SecretInput
 from streamtui.validation import validate_project_id, validate_space, validate_token
 
 
-class CredentialsScreen(ModalScreen[bool]):
+def _field(title: str, field: Input) -> Horizontal:
+    """A titled one-line field."""
+    return Horizontal(Label(title, classes="field-title"), field, classes="credentials-row")
+
+
+class CredentialsScreen(Dialog[bool]):
     """Returns True when the credentials changed."""
 
     CSS_PATH = "credentials.tcss"
@@ -43,28 +48,16 @@ class CredentialsScreen(ModalScreen[bool]):
         profile = self.session.profile
         space = self.session.session_space or (profile.space if profile else "")
         project = self.session.session_project or (profile.project_id if profile else "")
-        with Vertical(id="credentials-dialog"):
+        with Vertical(id="credentials-dialog", classes="dialog"):
             yield Static(plain("Credentials", "bold"), id="credentials-title")
             yield Static(plain("checking…", "dim"), id="credentials-status")
-            with Horizontal(classes="credentials-row"):
-                yield Label("Space", classes="field-title")
-                yield Input(
-                    space,
-                    placeholder="acme",
-                    id="cred-space",
-                    compact=True,
-                )
-            with Horizontal(classes="credentials-row"):
-                yield Label("Project ID", classes="field-title")
-                yield Input(
-                    project,
-                    placeholder="UUID",
-                    id="cred-project",
-                    compact=True,
-                )
-            with Horizontal(classes="credentials-row"):
-                yield Label("API token", classes="field-title")
-                yield SecretInput(placeholder="paste the token (hidden)", id="cred-token")
+            yield _field("Space", Input(space, placeholder="acme", id="cred-space", compact=True))
+            yield _field(
+                "Project ID", Input(project, placeholder="UUID", id="cred-project", compact=True)
+            )
+            yield _field(
+                "API token", SecretInput(placeholder="paste the token (hidden)", id="cred-token")
+            )
             with Horizontal(id="credentials-buttons"):
                 yield Button("Save in keyring", id="cred-login", variant="primary")
                 yield Button("This session", id="cred-session")
@@ -136,22 +129,12 @@ class CredentialsScreen(ModalScreen[bool]):
         token = Secret(validate_token(self.query_one("#cred-token", Input).value))
         return space, project, token
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "cred-session":
-            self.use_for_session()
-        elif event.button.id == "cred-profile":
-            self.save_profile_only()
-        elif event.button.id == "cred-login":
-            self.login()
-        elif event.button.id == "cred-logout":
-            self.logout()
-
     def _typed(self, name: str, check: Callable[[str], str]) -> str | None:
         """A typed field, checked; None when left empty."""
         value = self.query_one(f"#cred-{name}", Input).value.strip()
         return check(value) if value else None
 
+    @on(Button.Pressed, "#cred-session")
     def use_for_session(self) -> None:
         """Space, project ID and token for this session: kept in memory, nothing is written."""
         try:
@@ -178,6 +161,7 @@ class CredentialsScreen(ModalScreen[bool]):
         )
         self.refresh_status()
 
+    @on(Button.Pressed, "#cred-profile")
     @work(exclusive=True, group="credentials", exit_on_error=False)
     async def save_profile_only(self) -> None:
         """The space and project ID to the config, never the token: the next run asks only
@@ -209,6 +193,7 @@ class CredentialsScreen(ModalScreen[bool]):
         )
         self.refresh_status()
 
+    @on(Button.Pressed, "#cred-login")
     @work(exclusive=True, group="credentials", exit_on_error=False)
     async def login(self) -> None:
         if self.session.demo:
@@ -258,6 +243,7 @@ class CredentialsScreen(ModalScreen[bool]):
         )
         self.refresh_status()
 
+    @on(Button.Pressed, "#cred-logout")
     @work(exclusive=True, group="credentials", exit_on_error=False)
     async def logout(self) -> None:
         if self.session.demo:

@@ -7,12 +7,12 @@ from datetime import datetime
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
 from streamtui.formatting import count
 from streamtui.history import HistoryLog
 from streamtui.tui.keys import QUIT
+from streamtui.tui.screens.dialog import Dialog
 from streamtui.tui.text import cell, plain
 
 OUTCOME_STYLE = {"stopped": "bold green", "cancelled": "yellow", "interrupted": "yellow"}
@@ -25,7 +25,7 @@ def _local(value: object) -> str:
         return str(value)
 
 
-class HistoryScreen(ModalScreen[None]):
+class HistoryScreen(Dialog[None]):
     CSS_PATH = "history.tcss"
     BINDINGS = [QUIT, Binding("escape,q", "close", "Close", id="history.close")]
 
@@ -35,7 +35,7 @@ class HistoryScreen(ModalScreen[None]):
         self.limit = limit
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="history-dialog"):
+        with Vertical(id="history-dialog", classes="dialog"):
             yield Static(
                 plain("History of stop attempts (most recent first) · esc closes", "bold"),
                 id="history-title",

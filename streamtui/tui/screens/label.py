@@ -5,14 +5,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
 from streamtui.tui.keys import QUIT
+from streamtui.tui.screens.dialog import Dialog
 from streamtui.tui.text import pairs
 
 
-class LabelScreen(ModalScreen[str | None]):
+class LabelScreen(Dialog[str | None]):
     """Returns the label typed (trimmed, non-empty), or None on escape."""
 
     CSS_PATH = "label.tcss"
@@ -29,7 +29,7 @@ class LabelScreen(ModalScreen[str | None]):
         self.suggestion = suggestion
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="label-dialog"):
+        with Vertical(id="label-dialog", classes="dialog"):
             yield Static(pairs((f"Save {self.what}", "bold")), id="label-title")
             yield Static(pairs((self.value, "")), id="label-value")
             yield Input(

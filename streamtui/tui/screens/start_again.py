@@ -10,13 +10,12 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from streamtui.flows.start import StartRequest
 from streamtui.sanitize import clean
 from streamtui.target import StopTarget
-from streamtui.tui.screens.confirm import GuardedConfirmation, _row
+from streamtui.tui.screens.confirm import GuardedConfirmation, labelled_row
 from streamtui.tui.text import plain
 from streamtui.validation import is_uuid
 
@@ -62,43 +61,22 @@ class ConfirmStartScreen(GuardedConfirmation):
         self.request = request
         self.where = where
 
-    def compose(self) -> ComposeResult:
+    def compose_target(self) -> ComposeResult:
         r = self.request
-        with Vertical(id="confirm-dialog"):
-            yield Static(plain("Start this stream again?", "bold"), id="confirm-title")
-            yield Static(_row("Space", self.where, ""), classes="confirm-row")
-            yield Static(_row("Account", r.account, ""), classes="confirm-row")
-            yield Static(_row("Conference", r.conference, ""), classes="confirm-row")
-            yield Static(
-                _row("Creates", clean(r.definition.describe()), clean(r.label)),
-                classes="confirm-row",
-                id="confirm-creates",
-            )
-            name = clean(r.name) if r.name else "(none: SignalWire gives it a new SID)"
-            yield Static(_row("Name", name, ""), classes="confirm-row")
-            yield self.ignored_note()
-            with Horizontal(id="confirm-buttons"):
-                yield Button("Cancel (n)", id="cancel")
-                yield Button("Start stream (y)", id="confirm", variant="success")
-        yield self.too_small_note()
-        yield Footer()
+        yield Static(plain("Start this stream again?", "bold"), id="confirm-title")
+        yield Static(labelled_row("Space", self.where, ""), classes="confirm-row")
+        yield Static(labelled_row("Account", r.account, ""), classes="confirm-row")
+        yield Static(labelled_row("Conference", r.conference, ""), classes="confirm-row")
+        yield Static(
+            labelled_row("Creates", clean(r.definition.describe()), clean(r.label)),
+            classes="confirm-row",
+            id="confirm-creates",
+        )
+        name = clean(r.name) if r.name else "(none: SignalWire gives it a new SID)"
+        yield Static(labelled_row("Name", name, ""), classes="confirm-row")
 
-    def first_focus(self) -> None:
-        self.query_one("#cancel", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "confirm":
-            self.action_confirm()
-        else:
-            self.action_cancel()
-
-    def action_confirm(self) -> None:
-        if self.can_confirm:
-            self.dismiss(True)
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+    def confirm_button(self) -> Button:
+        return Button("Start stream (y)", id="confirm", variant="success")
 
 
 def _stop_time(session: Session, target: StopTarget) -> str | None:
