@@ -8,7 +8,6 @@ once (count and targets), then a live table shows each stream: queued, stopping,
 from __future__ import annotations
 
 import asyncio
-import time
 
 from rich.segment import Segment
 from rich.style import Style
@@ -47,6 +46,7 @@ from streamtui.hints import hint_for, message_of, unexpected
 from streamtui.outcome import Outcome, StopReport
 from streamtui.session import Session
 from streamtui.target import StopTarget
+from streamtui.tui.app_clock import app_clock
 from streamtui.tui.failures import failure_of, report_failure
 from streamtui.tui.keys import QUIT
 from streamtui.tui.screens.confirm import GuardedConfirmation
@@ -363,19 +363,21 @@ class BatchScreen(ModalScreen[None]):
                     "bold",
                 )
 
-        recorder = Recorder(creds, self.session.history)
+        clock = app_clock(self)
+        recorder = Recorder(creds, self.session.history, clock=clock)
         self.current_batch = Batch(
             targets,
             recorder,
             concurrency=concurrency,
             timeout=max(30.0, len(targets)),
             on_update=update,
+            clock=clock,
         )
         self.running = True
         self.failure = ""
-        started = time.monotonic()
+        started = clock.monotonic()
         try:
-            async with client_for(creds, retry=BATCH_RETRY) as client:
+            async with client_for(creds, retry=BATCH_RETRY, clock=clock) as client:
                 await self.current_batch.run(client)
         except Exception as exc:  # unexpected: say so, and start nothing more
             self.current_batch.cancel()
@@ -389,7 +391,7 @@ class BatchScreen(ModalScreen[None]):
         if recorder.problem:
             self.notify(recorder.problem, severity="warning", timeout=8)
         self._status(
-            f"Done in {time.monotonic() - started:.1f} s: {done['stopped']} stopped, "
+            f"Done in {clock.monotonic() - started:.1f} s: {done['stopped']} stopped, "
             f"{done['failed']} failed or cancelled. Escape closes.",
             "bold green" if not done["failed"] else "bold red",
         )
