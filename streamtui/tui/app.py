@@ -21,6 +21,7 @@ from textual.filter import LineFilter
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from streamtui.clock import SYSTEM_CLOCK, Clock
 from streamtui.sanitize import clean
 from streamtui.session import Session
 from streamtui.tui.glyphs import ConsoleFont, ascii_only, fit
@@ -40,12 +41,18 @@ class StreamTuiApp(App[None]):
     ]
 
     def __init__(
-        self, session: Session, prefill: Prefill | None = None, *, timeout: float = 30.0
+        self,
+        session: Session,
+        prefill: Prefill | None = None,
+        *,
+        timeout: float = 30.0,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         super().__init__()
         self.session = session
         self.prefill = prefill or Prefill()
         self.timeout = timeout
+        self.clock = clock  # every flow the app builds, and every relative time it shows
         self.user_keymap: dict[str, str] = {}
         self.holding_first_paint = True  # see on_mount
         self.console_font = ConsoleFont() if ascii_only() else None
@@ -66,7 +73,7 @@ class StreamTuiApp(App[None]):
         return filters if self.console_font is None else [*filters, self.console_font]
 
     def get_default_screen(self) -> Screen[None]:
-        return MainScreen(self.session, self.prefill, timeout=self.timeout)
+        return MainScreen(self.session, self.prefill, timeout=self.timeout, clock=self.clock)
 
     def notify(
         self,
@@ -116,7 +123,8 @@ class StreamTuiApp(App[None]):
         """The config's `[keymap]`: ids no binding has are named in a warning, not fatal."""
         from streamtui.tui.screens import all_screens
 
-        usable, unknown = split_keymap(self.session.config.keymap, binding_ids(all_screens()))
+        known = binding_ids([type(self), *all_screens()])
+        usable, unknown = split_keymap(self.session.config.keymap, known)
         self.user_keymap = usable
         self.set_keymap(usable)
         if unknown:

@@ -23,6 +23,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from streamtui.api import RetryPolicy
+from streamtui.clock import SYSTEM_CLOCK, Clock
 from streamtui.config import Profile, save_profile
 from streamtui.demo import NoKeyring, seed_demo_config
 from streamtui.emulator import (
@@ -115,12 +116,17 @@ def session(make_session: SessionFactory) -> Session:
 
 @pytest.fixture
 def make_app(session: Session) -> AppFactory:
-    """`make_app(Prefill(...), timeout=..., session=...)`: the app as `streamtui --demo` runs it."""
+    """`make_app(Prefill(...), timeout=..., session=..., clock=...)`: the app as `streamtui
+    --demo` runs it (a test that reads the time hands it a FakeClock)."""
 
     def factory(
-        prefill: Prefill | None = None, *, timeout: float = 30.0, session: Session = session
+        prefill: Prefill | None = None,
+        *,
+        timeout: float = 30.0,
+        session: Session = session,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> StreamTuiApp:
-        return StreamTuiApp(session, prefill or Prefill(), timeout=timeout)
+        return StreamTuiApp(session, prefill or Prefill(), timeout=timeout, clock=clock)
 
     return factory
 

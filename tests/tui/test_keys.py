@@ -16,6 +16,7 @@ from streamtui.config import load_config
 from streamtui.emulator import DEMO_CONFERENCE_SID, DEMO_INCIDENT_CONFERENCE_SID, DEMO_STREAM_SID
 from streamtui.errors import ConfigError
 from streamtui.session import Session
+from streamtui.tui.app import StreamTuiApp
 from streamtui.tui.glyphs import fit
 from streamtui.tui.screens import all_screens
 from streamtui.tui.screens.batch import BatchConfirmScreen, BatchScreen
@@ -62,7 +63,7 @@ async def test_a_ctrl_letter_opens_what_the_f_key_opens(
 
 
 def test_every_binding_has_an_id() -> None:
-    for cls in all_screens():
+    for cls in [StreamTuiApp, *all_screens()]:
         for item in cls.BINDINGS:
             assert isinstance(item, Binding) and item.id, (cls.__name__, item)
 

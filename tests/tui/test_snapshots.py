@@ -1,6 +1,7 @@
 """Snapshots of every screen at 80x24 (the main ones at 120x40 too).
 
-Deterministic: frozen emulator clock and "now", fixed user@host, time zone, request IDs, history
+Deterministic: frozen emulator clock, a fake clock handed to the app (records, durations and
+relative times read it), fixed user@host, time zone, request IDs, history
 path and batch timings; the emulator's port never shows (the session's `where()` is pinned); no
 blinking cursor and no spinner mid-frame (every worker has finished before the screenshot).
 
@@ -9,7 +10,7 @@ Update with `pytest tests/tui/test_snapshots.py --snapshot-update`, after lookin
 
 from __future__ import annotations
 
-import functools
+import asyncio
 import io
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -25,21 +26,17 @@ from rich.style import Style
 from textual.pilot import Pilot
 
 import streamtui.emulator.server
-import streamtui.tui.screens.batch
-import streamtui.tui.screens.conferences
 import streamtui.tui.widgets.header
-import streamtui.tui.widgets.panels
-from streamtui.clock import SYSTEM_CLOCK
 from streamtui.emulator import (
     DEMO_CONFERENCE_SID,
     DEMO_INCIDENT_CONFERENCE_SID,
     DEMO_STREAM_SID,
     Emulator,
 )
-from streamtui.formatting import ago
 from streamtui.session import Session
 from streamtui.tui.app import StreamTuiApp
 from streamtui.tui.screens.main import Prefill
+from tests.support.clock import FakeClock
 from tests.tui.conftest import FIXED_NOW, build_session, freeze_cursors, paste, settle
 
 SnapCompare = Callable[..., bool]
@@ -58,21 +55,21 @@ def frozen_world(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[No
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.delenv("NO_COLOR", raising=False)
     time.tzset()
-    monkeypatch.setattr(streamtui.tui.widgets.panels, "now", lambda: FIXED_NOW)
-    monkeypatch.setattr(
-        streamtui.tui.screens.conferences, "ago", functools.partial(ago, now=FIXED_NOW)
-    )
     request_ids = SimpleNamespace(uuid4=lambda: "5e1f0000-0000-4000-8000-00000000beef")
     monkeypatch.setattr(streamtui.emulator.server, "uuid", request_ids)
-    frozen_clock = SimpleNamespace(monotonic=lambda: 1000.0)
-    # The TUI does not hand the flows a clock of its own yet: the shared one is frozen instead.
-    monkeypatch.setattr(SYSTEM_CLOCK, "now", lambda: FIXED_NOW)
-    monkeypatch.setattr(SYSTEM_CLOCK, "monotonic", frozen_clock.monotonic)
-    monkeypatch.setattr(streamtui.tui.screens.batch, "time", frozen_clock)
     monkeypatch.chdir(tmp_path)  # the history path shows as the relative "state/history.jsonl"
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+class StillClock(FakeClock):
+    """At FIXED_NOW for good: a pause does not move it either, so every duration on screen reads
+    0 whichever way a batch's requests and their retries interleave."""
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        await asyncio.sleep(0)
 
 
 def snap_session(emu: Emulator, tmp_path: Path, *, production: bool = False) -> Session:
@@ -86,7 +83,11 @@ def snap_session(emu: Emulator, tmp_path: Path, *, production: bool = False) -> 
 def app_for(
     emu: Emulator, tmp_path: Path, prefill: Prefill | None = None, *, production: bool = False
 ) -> StreamTuiApp:
-    return StreamTuiApp(snap_session(emu, tmp_path, production=production), prefill)
+    return StreamTuiApp(
+        snap_session(emu, tmp_path, production=production),
+        prefill,
+        clock=StillClock(wall=FIXED_NOW),
+    )
 
 
 class SixteenColourApp(StreamTuiApp):
@@ -127,7 +128,7 @@ class SixteenColourApp(StreamTuiApp):
 
 
 def app16(emu: Emulator, tmp_path: Path, prefill: Prefill | None = None) -> StreamTuiApp:
-    return SixteenColourApp(snap_session(emu, tmp_path), prefill)
+    return SixteenColourApp(snap_session(emu, tmp_path), prefill, clock=StillClock(wall=FIXED_NOW))
 
 
 def steps(*keys: str, paste_text: str = "") -> RunBefore:

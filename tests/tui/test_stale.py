@@ -16,6 +16,7 @@ from streamtui.emulator import (
 )
 from streamtui.tui.screens.main import Prefill
 from streamtui.tui.widgets import panels
+from tests.support.clock import FakeClock
 from tests.tui.conftest import (
     FIXED_NOW,
     SIZE,
@@ -80,29 +81,26 @@ async def test_picking_another_conference_clears_a_stream_of_the_old_one(
 async def test_relative_times_keep_ticking(
     make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    clock = {"now": FIXED_NOW + timedelta(seconds=2)}
-    monkeypatch.setattr(panels.ResultPanel, "TICK", 0.05)
-    monkeypatch.setattr(panels, "now", lambda: clock["now"])
-    app = make_app(Prefill(DEMO_ACCOUNT_SID, DEMO_CONFERENCE_SID, DEMO_STREAM_SID))
+    clock = FakeClock(wall=FIXED_NOW + timedelta(seconds=2))
+    monkeypatch.setattr(panels.ResultPanel, "TICK", 0.05)  # how often it redraws, not the time
+    app = make_app(Prefill(DEMO_ACCOUNT_SID, DEMO_CONFERENCE_SID, DEMO_STREAM_SID), clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await stop_first(pilot, app)
         assert re.search(r"just\s+now", screen_text(app)), screen_text(app)
-        clock["now"] = FIXED_NOW + timedelta(minutes=3)
+        clock.advance(3 * 60 - 2)
         await wait_until(
             pilot, lambda: bool(re.search(r"3\s+minutes\s+ago", screen_text(app))), what="the tick"
         )
 
 
 @pytest.mark.parametrize("width", [80, 83, 91, 97])
-async def test_no_word_of_a_result_is_cut_across_lines(
-    make_app: AppFactory, width: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_no_word_of_a_result_is_cut_across_lines(make_app: AppFactory, width: int) -> None:
     """Issue 12: "1 mi|nute ago". Every word of every shown value stays whole on one line and
     under the other values, at 80 columns and at widths where the date's words fall on the
     edge."""
-    monkeypatch.setattr(panels, "now", lambda: FIXED_NOW + timedelta(minutes=1))
-    app = make_app(Prefill("", DEMO_CONFERENCE_SID, DEMO_STREAM_SID))
+    clock = FakeClock(wall=FIXED_NOW + timedelta(minutes=1))
+    app = make_app(Prefill("", DEMO_CONFERENCE_SID, DEMO_STREAM_SID), clock=clock)
     async with app.run_test(size=(width, 30)) as pilot:
         await settle(pilot)
         await stop_first(pilot, app)

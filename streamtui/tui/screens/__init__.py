@@ -4,10 +4,10 @@ from __future__ import annotations
 
 
 def all_screens() -> list[type]:
-    """Every screen and widget class with bindings: the ids a `[keymap]` may name.
+    """Every screen and widget class with bindings: with the app's own, the ids a `[keymap]`
+    may name.
 
     Imported here, on demand: the first paint needs only the main screen."""
-    from streamtui.tui.app import StreamTuiApp
     from streamtui.tui.screens.batch import BatchConfirmScreen, BatchScreen
     from streamtui.tui.screens.conferences import ConferencesScreen
     from streamtui.tui.screens.confirm import ConfirmStopScreen
@@ -20,7 +20,6 @@ def all_screens() -> list[type]:
     from streamtui.tui.widgets.panels import FieldList
 
     return [
-        StreamTuiApp,
         MainScreen,
         PickerScreen,
         ConferencesScreen,

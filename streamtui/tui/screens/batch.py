@@ -8,7 +8,6 @@ once (count and targets), then a live table shows each stream: queued, stopping,
 from __future__ import annotations
 
 import asyncio
-import time
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -49,6 +48,7 @@ from streamtui.hints import hint_for, message_of, unexpected
 from streamtui.outcome import Outcome, StopReport
 from streamtui.session import Session
 from streamtui.target import StopTarget
+from streamtui.tui.app_clock import app_clock
 from streamtui.tui.failures import failure_of, report_failure
 from streamtui.tui.keys import QUIT
 from streamtui.tui.screens.confirm import GuardedConfirmation
@@ -332,24 +332,26 @@ class BatchScreen(Dialog[None]):
             self._status(f"✘ {message_of(exc)}", "bold red")
             return
         tally = Tally(len(targets))
-        recorder = Recorder(creds, self.session.history)
+        clock = app_clock(self)
+        recorder = Recorder(creds, self.session.history, clock=clock)
         self.current_batch = Batch(
             targets,
             recorder,
             concurrency=concurrency,
             timeout=max(30.0, len(targets)),
             on_update=partial(self._show_report, tally),
+            clock=clock,
         )
         self.running = True
         self.failure = ""
-        started = time.monotonic()
+        started = clock.monotonic()
         if not await self._send(self.current_batch, creds):
             return
         await asyncio.to_thread(self.session.remember, *tally.sent)  # one write for the batch
         if recorder.problem:
             self.notify(recorder.problem, severity="warning", timeout=8)
         self._status(
-            f"Done in {time.monotonic() - started:.1f} s: {tally.stopped} stopped, "
+            f"Done in {clock.monotonic() - started:.1f} s: {tally.stopped} stopped, "
             f"{tally.failed} failed or cancelled. Escape closes.",
             "bold green" if not tally.failed else "bold red",
         )
@@ -371,7 +373,7 @@ class BatchScreen(Dialog[None]):
     async def _send(self, batch: Batch, creds: Credentials) -> bool:
         """Run the batch; False when something unexpected ended it (it says so)."""
         try:
-            async with client_for(creds, retry=BATCH_RETRY) as client:
+            async with client_for(creds, retry=BATCH_RETRY, clock=app_clock(self)) as client:
                 await batch.run(client)
         except Exception as exc:  # unexpected: say so, and start nothing more
             batch.cancel()

@@ -22,6 +22,7 @@ from streamtui.formatting import ago, count
 from streamtui.hints import unexpected
 from streamtui.models import Conference
 from streamtui.sanitize import clean
+from streamtui.tui.app_clock import app_clock
 from streamtui.tui.failures import failure_of, report_failure
 from streamtui.tui.keys import QUIT
 from streamtui.tui.screens.dialog import Dialog
@@ -98,7 +99,10 @@ class ConferencesScreen(Dialog[str | Exception | None]):
         try:
             creds = await asyncio.to_thread(self.credentials)
             async with SignalWireClient(
-                base_url=creds.base_url, project_id=creds.project_id, token=creds.token.reveal()
+                base_url=creds.base_url,
+                project_id=creds.project_id,
+                token=creds.token.reveal(),
+                clock=app_clock(self),
             ) as client:
                 async for page in client.conference_pages(
                     self.account, status="in-progress", page_size=PAGE_SIZE
@@ -140,7 +144,7 @@ class ConferencesScreen(Dialog[str | Exception | None]):
                 cell(conference.friendly_name or "-"),
                 cell(conference.status or "-"),
                 cell(conference.region or "-"),
-                cell(ago(created) if created else "-"),
+                cell(ago(created, app_clock(self).now()) if created else "-"),
                 cell(conference.sid),
             )
 

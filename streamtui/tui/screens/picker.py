@@ -36,6 +36,7 @@ class PickerItem(Generic[T]):
     recency: float = 0.0
     column: str = ""  # shown after the detail when the list is widened (a stream's conference)
     in_scope: bool = True  # listed before widening (a stream of the chosen conference)
+    marker: str = ""  # a dim word between label and detail: "included" (a team file's entry)
 
 
 class PickerScreen(ModalScreen[T | None], Generic[T]):
@@ -70,6 +71,8 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
         self.max_label_width = label_width
         self.label_width = 26
         self.all_items = list(items)
+        # the marker column takes room only in a list that has a marked item
+        self.marker_width = max((len(item.marker) for item in self.all_items), default=0)
         self.scope = scope if any(not item.in_scope for item in items) else ""
         self.widened = not self.scope
         self.empty = empty or "Nothing saved yet."
@@ -111,7 +114,8 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
         screen = self.app.size.width
         room = max(int(screen * 0.9), min(78, screen)) - 6  # see picker.tcss; border, padding
         detail = max((len(item.detail) for item in self.items), default=0)
-        width = max(12, room - detail - 2)
+        marker = self.marker_width + 2 if self.marker_width else 0
+        width = max(12, room - detail - 2 - marker)
         if self.max_label_width:
             width = min(width, self.max_label_width)
         if width != self.label_width:
@@ -168,9 +172,11 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
             if len(label) > width:  # one line per row, even at 80 columns
                 label = label[: width - 1] + "…"
             column = item.column if self.widened and item.column else ""
+            marker = f"{item.marker:<{self.marker_width}}  " if self.marker_width else ""
             prompt = pairs(
                 (f"{label:<{width}}", "bold"),
                 ("  ", ""),
+                (marker, "dim"),
                 (item.detail, "dim"),
                 (f"  {column}" if column else "", ""),
             )

@@ -5,7 +5,6 @@ to start it again, with a confirmation naming what will be created. The request,
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -22,7 +21,6 @@ from streamtui.validation import is_uuid
 if TYPE_CHECKING:
     from streamtui.config import Entry
     from streamtui.session import Session
-    from streamtui.tui.screens.main import MainScreen
 
 
 def saved_definition(session: Session, target: StopTarget | None) -> Entry | None:
@@ -79,64 +77,9 @@ class ConfirmStartScreen(GuardedConfirmation):
         return Button("Start stream (y)", id="confirm", variant="success")
 
 
-def _stop_time(session: Session, target: StopTarget) -> str | None:
+def stop_time(session: Session, target: StopTarget) -> str | None:
     from streamtui.flows.start import stop_undone
 
     stop = stop_undone(session.history.read(limit=200), target.conference, [target.stream.value])
     time = stop.get("time") if stop is not None else None
     return time if isinstance(time, str) else None
-
-
-def offer_start_again(screen: MainScreen) -> None:
-    """Confirm, then (in a worker) create the stream of the last stop again and show it."""
-    target = screen.last_target
-    entry = saved_definition(screen.session, target)
-    if target is None or entry is None:
-        screen.notify("No saved definition to start this stream from.", timeout=4)
-        return
-    request = request_for(target, entry, None)
-
-    def confirmed(ok: bool | None) -> None:
-        if not ok:
-            screen.notify("Cancelled: nothing was sent.", timeout=3)
-            return
-        screen.in_flight = True  # now: the keys that follow must not reach a field
-        screen.run_worker(
-            _send(screen, request, target), exclusive=True, group="stop", exit_on_error=False
-        )
-
-    screen.app.push_screen(ConfirmStartScreen(request, where=screen.session.where()), confirmed)
-
-
-async def _send(screen: MainScreen, request: StartRequest, target: StopTarget) -> None:
-    from dataclasses import replace
-
-    from streamtui.flows.start import start_one
-    from streamtui.flows.stop import Recorder, client_for
-    from streamtui.outcome import Outcome
-
-    progress, result_panel, _ = await screen.panels()
-    progress.start(f"Starting {clean(request.label or target.stream.value)} again…")
-    screen.show_panel("progress")
-    screen.in_flight = True
-    try:
-        stopped_at = await asyncio.to_thread(_stop_time, screen.session, target)
-        request = replace(request, undoes_time=stopped_at)
-        creds = await asyncio.to_thread(screen.session.credentials)
-        recorder = Recorder(creds, screen.session.history)
-        async with client_for(creds, timeout=screen.timeout) as client:
-            report = await start_one(client, request, recorder)
-    finally:
-        screen.in_flight = False
-        progress.finish()
-    if recorder.problem:
-        screen.notify(recorder.problem, severity="warning", timeout=8)
-    if report.outcome is Outcome.STARTED and report.result is not None:
-        result_panel.result = report.result
-        screen.show_panel("result")
-        screen.notify(f"Started again as {clean(report.result.sid or '')}.", timeout=6)
-    elif report.outcome is Outcome.STARTED and report.error is not None:
-        screen.notify(clean(report.error.message), timeout=10)
-        screen.show_panel("result")
-    elif report.error is not None:
-        await screen.show_error(report.error, None, stopping=False, context="Start again")

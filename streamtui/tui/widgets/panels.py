@@ -6,8 +6,7 @@ copies the selected value to the clipboard with OSC 52, which works over SSH.
 
 from __future__ import annotations
 
-import time
-from datetime import UTC, datetime
+from datetime import datetime
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +18,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
 
+from streamtui.clock import SYSTEM_CLOCK, Clock
 from streamtui.errors import ApiError, CredentialsError, NetworkError, StreamTuiError
 from streamtui.formatting import describe_date, duration
 from streamtui.hints import hint_for, unexpected
@@ -107,19 +107,20 @@ class FieldList(Widget, can_focus=True):
 
 
 class ProgressPanel(Static):
-    """Spinner, elapsed time and retry attempts of the stop in flight."""
+    """Spinner, elapsed time (on `clock`) and retry attempts of the stop in flight."""
 
     attempt: reactive[str] = reactive("")
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, clock: Clock = SYSTEM_CLOCK, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.clock = clock
         self.started = 0.0
         self.what = ""
         self._frame = 0
         self._timer: Timer | None = None
 
     def start(self, what: str) -> None:
-        self.started = time.monotonic()
+        self.started = self.clock.monotonic()
         self.what = what
         self.attempt = ""
         self._frame = 0
@@ -135,7 +136,7 @@ class ProgressPanel(Static):
 
     def _tick(self) -> None:
         self._frame = (self._frame + 1) % len(SPINNER)
-        elapsed = time.monotonic() - self.started
+        elapsed = self.clock.monotonic() - self.started
         lines = pairs((f"{SPINNER[self._frame]} {elapsed:4.1f} s  ", "bold"), (self.what, ""))
         extra = [pairs((self.attempt, "yellow"))] if self.attempt else []
         footer = pairs(
@@ -144,17 +145,17 @@ class ProgressPanel(Static):
         self.update(Content("\n").join([lines, *extra, footer]))
 
 
-def now() -> datetime:
-    """The clock the relative times ("just now") are measured against."""
-    return datetime.now(UTC)
-
-
 class ResultPanel(Vertical):
     """The stopped stream's fields; the table's selected value can be copied. Relative times
-    are redrawn every TICK seconds, so "just now" does not stay on screen for an hour."""
+    are measured against `clock`, and redrawn every TICK seconds, so "just now" does not stay
+    on screen for an hour."""
 
     TICK = 15.0
     result: reactive[ConferenceStream | None] = reactive(None, always_update=True)
+
+    def __init__(self, *, clock: Clock = SYSTEM_CLOCK, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.clock = clock
 
     def on_mount(self) -> None:
         self.set_interval(self.TICK, self._tick)
@@ -182,7 +183,7 @@ class ResultPanel(Vertical):
         for name, value in result.fields():
             text = value if value is not None else "-"
             if name == "date_updated":
-                shown: object = plain(_date_text(value))
+                shown: object = plain(_date_text(value, self.clock.now()))
             elif name == "status":
                 shown = plain(text, STATUS_STYLE.get(text, "bold"))
             else:
@@ -191,11 +192,11 @@ class ResultPanel(Vertical):
         self.query_one(FieldList).set_rows(rows)
 
 
-def _date_text(raw: str | None) -> str:
+def _date_text(raw: str | None, now: datetime) -> str:
     """The date as `describe_date` shows it; its raw text when a hostile date will not convert
     (the stop itself succeeded: a date must not hide that)."""
     try:
-        return describe_date(raw, now())
+        return describe_date(raw, now)
     except (OverflowError, ValueError):
         return raw or "-"
 
