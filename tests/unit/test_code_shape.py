@@ -31,7 +31,10 @@ def functions(tree: ast.AST) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]
 
 
 def runtime_imports(tree: ast.Module, name: str, is_package: bool) -> set[str]:
-    """Modules `name` imports when it runs: TYPE_CHECKING blocks left out."""
+    """Modules `name` imports when it runs: TYPE_CHECKING blocks left out. `from package import
+    module` depends on that module, not on the package's __init__ (which Python runs first for
+    any submodule anyway)."""
+    known = modules()
     skipped: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
@@ -48,8 +51,8 @@ def runtime_imports(tree: ast.Module, name: str, is_package: bool) -> set[str]:
             if node.level:
                 anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join([*anchor, base] if base else anchor)
-            found.add(base)
-            found.update(f"{base}.{alias.name}" for alias in node.names)
+            names = {f"{base}.{alias.name}" for alias in node.names}
+            found.update(names & known.keys() or {base})
     return found
 
 
