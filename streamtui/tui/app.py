@@ -28,8 +28,6 @@ from streamtui.tui.glyphs import ConsoleFont, ascii_only, fit
 from streamtui.tui.keys import FOCUS_KEYS, QUIT, binding_ids, split_keymap
 from streamtui.tui.screens.main import MainScreen, Prefill
 
-SETTLE = 0.02  # seconds the first screen is held back so that it is sent once, whole
-
 
 class StreamTuiApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
@@ -54,7 +52,6 @@ class StreamTuiApp(App[None]):
         self.timeout = timeout
         self.clock = clock  # every flow the app builds, and every relative time it shows
         self.user_keymap: dict[str, str] = {}
-        self.holding_first_paint = True  # see on_mount
         self.console_font = ConsoleFont() if ascii_only() else None
 
     def _quit_on_hangup(self) -> None:
@@ -103,21 +100,8 @@ class StreamTuiApp(App[None]):
         return screen
 
     def on_mount(self) -> None:
-        # Textual draws a new screen whole two or three times as it mounts (layout, then a
-        # repaint, then the footer): held back for a moment, it goes out once (bench_bytes.py).
-        # Until it is out, nothing may ask for a stop: a confirmation counts as seen once drawn.
-        # Headless (tests) there is no terminal to spare bytes on.
-        if self.is_headless:
-            self.holding_first_paint = False
-        else:
-            self.delay_update(SETTLE)
-            self.set_timer(SETTLE * 2, self._first_paint_sent)
         self.call_after_refresh(self.apply_keymap)  # after the first paint: it imports screens
         self._quit_on_hangup()
-
-    def _first_paint_sent(self) -> None:
-        self.holding_first_paint = False
-        self.main.refresh_bindings()
 
     def apply_keymap(self) -> None:
         """The config's `[keymap]`: ids no binding has are named in a warning, not fatal."""

@@ -230,11 +230,10 @@ async def test_no_stop_while_the_first_frame_is_held_back(make_app: AppFactory) 
     app = make_app(FULL)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.holding_first_paint = True  # as on a terminal, for the first moment
-        app.main.refresh_bindings()
+        app.main.holding_first_paint = True  # as on a terminal, for the first moment
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)  # no confirmation the user cannot see yet
-        app._first_paint_sent()
+        app.main._first_paint_sent()
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: not isinstance(app.screen, MainScreen), what="confirm")

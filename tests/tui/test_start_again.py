@@ -83,3 +83,33 @@ async def test_n_cancels_the_start_and_sends_nothing(make_app: AppFactory, emu: 
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
     assert creates(emu) == []
+
+
+async def test_after_a_start_the_fields_name_the_new_stream_and_ctrl_s_stops_it(
+    make_app: AppFactory, emu: Emulator
+) -> None:
+    """The panel shows the new stream, so the Stream field holds it too: the answer stays the
+    current one (not "previous result"), and a second thought stops the new stream."""
+    app = make_app(FULL)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: len(creates(emu)) == 1)
+        await settle(pilot)
+        new = app.main.query_one(ResultPanel).result
+        assert new is not None and new.sid
+        assert app.main.field("stream").value == new.sid
+        assert current_panel(app) == "result"
+        assert "previous result" not in screen_text(app).lower()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+    stops = [r for r in emu.requests if r.method == "POST" and "/Streams/" in r.path]
+    assert stops[-1].path.endswith(f"/Streams/{new.sid}")

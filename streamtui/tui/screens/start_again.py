@@ -5,6 +5,8 @@ to start it again, with a confirmation naming what will be created. The request,
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -16,11 +18,69 @@ from streamtui.sanitize import clean
 from streamtui.target import StopTarget
 from streamtui.tui.screens.confirm import GuardedConfirmation, labelled_row
 from streamtui.tui.text import plain
-from streamtui.validation import is_uuid
+from streamtui.validation import is_uuid, validate_stream
 
 if TYPE_CHECKING:
     from streamtui.config import Entry
     from streamtui.session import Session
+    from streamtui.tui.screens.main import MainScreen
+
+
+def offer(screen: MainScreen) -> None:
+    """Confirm, then create the stream of the last stop again from its saved definition."""
+    target = screen.last_target
+    entry = saved_definition(screen.session, target)
+    if target is None or entry is None:
+        screen.notify("No saved definition to start this stream from.", timeout=4)
+        return
+    request = request_for(target, entry, None)
+
+    def confirmed(ok: bool | None) -> None:
+        if not ok:
+            screen.notify("Cancelled: nothing was sent.", timeout=3)
+            return
+        screen.in_flight = True  # now: the keys that follow must not reach a field
+        screen.run_start_again(request, target)
+
+    screen.app.push_screen(ConfirmStartScreen(request, where=screen.session.where()), confirmed)
+
+
+async def send(screen: MainScreen, request: StartRequest, target: StopTarget) -> None:
+    """Send it; on success the Stream field holds the new stream, the one the panel shows, so
+    that ctrl+s would stop that one."""
+    from streamtui.flows.start import start_one
+    from streamtui.flows.stop import Recorder, client_for
+    from streamtui.outcome import Outcome
+
+    progress, result_panel, _ = await screen.panels()
+    progress.start(f"Starting {clean(request.label or target.stream.value)} again…")
+    screen.show_panel("progress")
+    screen.in_flight = True
+    clock = screen.clock
+    try:
+        stopped_at = await asyncio.to_thread(stop_time, screen.session, target)
+        request = replace(request, undoes_time=stopped_at)
+        creds = await asyncio.to_thread(screen.session.credentials)
+        recorder = Recorder(creds, screen.session.history, clock=clock)
+        async with client_for(creds, timeout=screen.timeout, clock=clock) as client:
+            report = await start_one(client, request, recorder, clock=clock)
+    finally:
+        screen.in_flight = False
+        progress.finish()
+    if recorder.problem:
+        screen.notify(recorder.problem, severity="warning", timeout=8)
+    if report.outcome is Outcome.STARTED and report.result is not None:
+        started = replace(target, stream=validate_stream(report.result.sid or ""))
+        screen.last_target = started
+        screen.field("stream").value = started.stream.value
+        result_panel.result = report.result
+        screen.show_panel("result")
+        screen.notify(f"Started again as {clean(report.result.sid or '')}.", timeout=6)
+    elif report.outcome is Outcome.STARTED and report.error is not None:
+        screen.notify(clean(report.error.message), timeout=10)
+        screen.show_panel("result")
+    elif report.error is not None:
+        await screen.show_error(report.error, None, stopping=False, context="Start again")
 
 
 def saved_definition(session: Session, target: StopTarget | None) -> Entry | None:

@@ -141,6 +141,18 @@ class TargetForm(Container):
             self.field("account").invalid = True
             raise
 
+    def shows(self, target: StopTarget | None) -> bool:
+        """Whether the fields, as typed, still name `target` (nothing is marked)."""
+        if target is None:
+            return False
+        account = self.field("account").value.strip() or (self.session.project_id() or "")
+        typed = [account, self.field("conference").value, self.field("stream").value]
+        try:
+            values = [VALIDATORS[kind](raw) for kind, raw in zip(KINDS, typed, strict=True)]
+        except InvalidInput:
+            return False
+        return values == [target.account, target.conference, target.stream.value]
+
     def read_target(self) -> StopTarget | Problems:
         """The labelled target of the three fields; else what is wrong with each bad field, now
         marked in the form (its title and note turn red)."""
