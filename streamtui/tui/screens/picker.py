@@ -13,12 +13,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from streamtui.fuzzy import FuzzyIndex
 from streamtui.tui.keys import QUIT
+from streamtui.tui.screens.dialog import Dialog
 from streamtui.tui.text import pairs, plain
 
 T = TypeVar("T")
@@ -39,7 +39,7 @@ class PickerItem(Generic[T]):
     marker: str = ""  # a dim word between label and detail: "included" (a team file's entry)
 
 
-class PickerScreen(ModalScreen[T | None], Generic[T]):
+class PickerScreen(Dialog[T | None], Generic[T]):
     """Returns the chosen item's value, or None when dismissed."""
 
     CSS_PATH = "picker.tcss"
@@ -96,7 +96,7 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
         self.refilter(self.query_one("#picker-filter", Input).value)
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="picker-dialog"):
+        with Vertical(id="picker-dialog", classes="dialog"):
             yield Static(
                 pairs(
                     (self.title_text, "bold"),
