@@ -13,6 +13,15 @@ from tests.support.secret_service import SecretService
 from tests.support.secret_service import secret_service as secret_service_session
 
 
+@pytest.fixture(autouse=True)
+def no_terminal_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Output goes to a pipe, as in CI: no COLUMNS or LINES from the developer's shell or from a
+    test runner's worker (pytest-xdist sets 80x24) narrows the tables the CLI prints. A test of
+    a narrow terminal sets them itself."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)
+
+
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
     """A started emulator with the demo data on a free loopback port; stopped afterwards.

@@ -157,6 +157,9 @@ def test_first_run_in_tmux_over_ssh_reaches_the_emulator(
         tmux.type(DEMO_STREAM_SID)
         tmux.keys("C-s")
         tmux.wait_for("Stop stream (y)")
+        # The footer offers y once the dialog is shown whole; a y sent before that is ignored
+        # (and said so), as for a user typing ahead.
+        tmux.wait_for("Yes, stop it")
         tmux.keys("y")
         tmux.wait_for("Stream stopped")
     finally:

@@ -71,7 +71,8 @@ def test_a_signal_while_the_tui_stops_a_stream_leaves_its_record(
         _wait_for(seen, b"Stream", "the main screen")
         os.write(master, b"\x13")  # ctrl+s
         _wait_for(seen, b"this stream", "the confirmation")
-        time.sleep(0.3)
+        # The footer offers y once the confirmation is shown whole (a y before it is ignored).
+        _wait_for(seen, b"Yes, stop it", "y in the footer")
         os.write(master, b"y")
         deadline = time.monotonic() + 20
         while not emulator.requests and time.monotonic() < deadline:

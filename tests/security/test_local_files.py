@@ -35,6 +35,7 @@ from streamtui.state import STATE_NAME, StateStore
 from streamtui.target import StopTarget
 from tests.support.cli import run_streamtui
 from tests.support.records import record_attempt
+from tests.support.textual_internals import rendered_strips
 
 OTHER_UID = 65534  # nobody
 PROJECT = "11111111-2222-4333-8444-555555555555"
@@ -391,7 +392,7 @@ async def test_the_tui_opens_on_hostile_local_files(tmp_path: Path, state: Path)
     app = StreamTuiApp(session, _prefill(args, session))
     async with app.run_test(size=(200, 40)) as pilot:
         await pilot.pause()
-        screen = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        screen = "\n".join(strip.text for strip in rendered_strips(app.screen))
     assert session.read_only
     flat = " ".join(screen.split())
     assert "nested too deeply" in flat and "read-only" in flat

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 STREAMTUI = str(Path(sys.executable).with_name("streamtui"))
 
@@ -34,6 +36,25 @@ def run_streamtui(
         assert secret not in result.stdout, result.stdout
         assert secret not in result.stderr, result.stderr
     return result
+
+
+def timed_streamtui(
+    args: Sequence[str], env: dict[str, str], **options: Any
+) -> tuple[subprocess.CompletedProcess[str], float]:
+    """`run_streamtui`, and how long the run took beyond start-up: its wall time less that of
+    `streamtui --version` run just before in the same environment (`startup_seconds`). A bound
+    on the work then does not count a loaded machine's slow start."""
+    startup = startup_seconds(env)
+    started = time.monotonic()
+    result = run_streamtui(args, env, **options)
+    return result, max(0.0, time.monotonic() - started - startup)
+
+
+def startup_seconds(env: dict[str, str]) -> float:
+    """Wall time of `streamtui --version` in `env`, now: what any run pays before its work."""
+    started = time.monotonic()
+    run_streamtui(["--version"], env)
+    return time.monotonic() - started
 
 
 @contextmanager

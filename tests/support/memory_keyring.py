@@ -14,6 +14,9 @@ class MemoryKeyring:
     def get(self, username: str) -> Secret | None:
         return self.tokens.get(username)
 
+    def has(self, username: str) -> bool:
+        return username in self.tokens
+
     def set(self, username: str, token: Secret) -> str:
         self.tokens[username] = token
         return "a test's memory"

@@ -38,6 +38,13 @@ from streamtui.secret import Secret
 from streamtui.session import Session
 from streamtui.tui.app import StreamTuiApp
 from streamtui.tui.screens.main import Prefill
+from tests.support import textual_internals
+from tests.support.textual_internals import (
+    key_event,
+    render_all_layers,
+    rendered_strips,
+    wait_for_screen,
+)
 
 SIZE = (80, 24)
 FIXED_NOW = datetime(2025, 3, 4, 16, 0, 0, tzinfo=UTC)
@@ -155,8 +162,16 @@ async def wait_until(
 
 
 async def type_text(pilot: Pilot[Any], text: str) -> None:
-    """Type character by character, as a user would."""
-    await pilot.press(*text)
+    """Type `text` into the focused widget, one key per character, as a quick typist does: the
+    app handles the keys one by one, in order, then everything they started settles.
+
+    (`Pilot.press` would wait for the app to look idle after every key: a fifth of a second per
+    character, with nothing more proven.)"""
+    for character in text:
+        pilot.app.post_message(key_event(character))
+    await wait_for_screen(pilot)
+    await pilot.pause()
+    await wait_for_screen(pilot)
 
 
 async def paste(pilot: Pilot[Any], text: str) -> None:
@@ -176,7 +191,7 @@ def freeze_cursors(app: StreamTuiApp) -> None:
 
 def screen_lines(app: StreamTuiApp) -> list[str]:
     """The text of the top screen as it is drawn, one string per terminal row."""
-    return [strip.text for strip in app.screen._compositor.render_strips()]
+    return [strip.text for strip in rendered_strips(app.screen)]
 
 
 def screen_text(app: StreamTuiApp) -> str:
@@ -217,9 +232,7 @@ def svg_text(app: StreamTuiApp) -> str:
         record=True,
         legacy_windows=False,
     )
-    console.print(
-        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    )
+    console.print(render_all_layers(app))
     return console.export_text(styles=False)
 
 
@@ -245,7 +258,7 @@ def current_panel(app: StreamTuiApp) -> str | None:
 
 def notifications(app: StreamTuiApp) -> list[str]:
     """The messages of the toasts raised so far (still listed while they show)."""
-    return [n.message for n in app._notifications]
+    return [n.message for n in textual_internals.notifications(app)]
 
 
 def static_text(app: StreamTuiApp, selector: str) -> str:

@@ -28,6 +28,7 @@ from streamtui.tui.screens.confirm import ConfirmStopScreen
 from streamtui.tui.screens.main import MainScreen, Prefill
 from streamtui.tui.widgets.panels import ProgressPanel, ResultPanel
 from streamtui.tui.widgets.target_field import TargetField
+from tests.support.textual_internals import rendered_strips
 from tests.tui.conftest import (
     SIZE,
     AppFactory,
@@ -248,7 +249,7 @@ async def test_hostile_stream_name_is_shown_inert(make_app: AppFactory, emu: Emu
         assert "[link=https://evil.example]x[/link]" in text
         assert "[bold red]PWNED[/]" in "\n".join(svg_lines(svg))
         # Nothing on screen became a link or took the red the name asked for.
-        for strip in app.screen._compositor.render_strips():
+        for strip in rendered_strips(app.screen):
             for segment in strip:
                 style = segment.style
                 if style is not None and "PWNED" in segment.text:
@@ -347,10 +348,10 @@ async def test_ctrl_c_does_not_quit_and_ctrl_q_does(make_app: AppFactory) -> Non
         await pilot.press("ctrl+c")
         await pilot.pause()
         assert app.is_running
-        assert not app._exit
+        assert app.return_code is None  # not on its way out
         await pilot.press("ctrl+q")
         await pilot.pause()
-        assert app._exit
+        assert app.return_code == 0  # exiting
     assert not app.is_running
     assert app.return_code == 0
 
@@ -523,7 +524,7 @@ async def test_markup_typed_by_the_user_stays_literal(make_app: AppFactory, emu:
         await settle(pilot)
         assert current_panel(app) == "error"  # no such stream: the hint quotes the name
         assert name in " ".join(screen_text(app).split())
-        for strip in app.screen._compositor.render_strips():
+        for strip in rendered_strips(app.screen):
             assert not any(segment.style and segment.style.link for segment in strip)
     [sent] = stop_requests(emu)
     assert "%5Bbold%20red%5Dfeed%20%5Breverse%5Dx%20%5B%40click%3Dapp.quit%5Dy" in sent.path

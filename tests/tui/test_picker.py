@@ -24,6 +24,7 @@ from streamtui.session import Session
 from streamtui.tui.screens.label import LabelScreen
 from streamtui.tui.screens.main import MainScreen, Prefill
 from streamtui.tui.screens.picker import PickerScreen
+from tests.support import textual_internals
 from tests.tui.conftest import (
     SIZE,
     AppFactory,
@@ -248,7 +249,7 @@ async def test_unparseable_config_is_read_only_and_left_byte_for_byte(
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
-        errors = [n for n in app._notifications if n.severity == "error"]
+        errors = [n for n in textual_internals.notifications(app) if n.severity == "error"]
         assert errors and errors[-1].title == "Not saved"
         assert "read-only" in errors[-1].message
         assert app.main.field("stream").note == "^l saves it"
@@ -258,7 +259,7 @@ async def test_unparseable_config_is_read_only_and_left_byte_for_byte(
         await type_text(pilot, "Night target")
         await pilot.press("enter")
         await pilot.pause()
-        errors = [n for n in app._notifications if n.severity == "error"]
+        errors = [n for n in textual_internals.notifications(app) if n.severity == "error"]
         assert len(errors) == 2 and errors[-1].title == "Not saved"
         assert app.is_running
     assert session.config_path.read_bytes() == BROKEN

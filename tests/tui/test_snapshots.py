@@ -21,8 +21,6 @@ from typing import Any
 import pytest
 from rich.color import ColorSystem
 from rich.console import Console
-from rich.segment import Segment
-from rich.style import Style
 from textual.pilot import Pilot
 
 import streamtui.emulator.server
@@ -37,6 +35,7 @@ from streamtui.session import Session
 from streamtui.tui.app import StreamTuiApp
 from streamtui.tui.screens.main import Prefill
 from tests.support.clock import FakeClock
+from tests.support.textual_internals import downgrade_recorded_colours, render_all_layers
 from tests.tui.conftest import FIXED_NOW, build_session, freeze_cursors, paste, settle
 
 SnapCompare = Callable[..., bool]
@@ -106,24 +105,8 @@ class SixteenColourApp(StreamTuiApp):
             legacy_windows=False,
             safe_box=False,
         )
-        update = self.screen._compositor.render_update(
-            full=True, screen_stack=self._background_screens, simplify=simplify
-        )
-        console.print(update)
-        for segment_list in (console._record_buffer,):
-            for index, segment in enumerate(segment_list):
-                style = segment.style
-                if style is None:
-                    continue
-                segment_list[index] = Segment(
-                    segment.text,
-                    style
-                    + Style(
-                        color=style.color and style.color.downgrade(ColorSystem.STANDARD),
-                        bgcolor=style.bgcolor and style.bgcolor.downgrade(ColorSystem.STANDARD),
-                    ),
-                    segment.control,
-                )
+        console.print(render_all_layers(self, simplify=simplify))
+        downgrade_recorded_colours(console, ColorSystem.STANDARD)
         return console.export_svg(title=title or self.title)
 
 

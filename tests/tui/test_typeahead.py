@@ -1,18 +1,15 @@
 """Finding 14 and the small-window cosmetic: keys typed ahead never change what is stopped.
 
 Over a slow link a terminal delivers `ctrl+s y` in one read: both keys reach the app before it has
-handled either. `send_together` reproduces that: the keys go to the driver back to back, with no
-pause for the app in between (`pilot.press` waits for the app after each key).
+handled either. `send_keys_together` reproduces that: the keys go to the driver back to back, with
+no pause for the app in between (`pilot.press` waits for the app after each key).
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import pytest
-from textual import events
-from textual.pilot import Pilot
 from textual.widgets import TextArea
 
 from streamtui.emulator import (
@@ -24,6 +21,7 @@ from streamtui.emulator import (
 from streamtui.tui.screens.batch import BatchConfirmScreen, BatchScreen
 from streamtui.tui.screens.confirm import ConfirmStopScreen
 from streamtui.tui.screens.main import MainScreen, Prefill
+from tests.support.textual_internals import send_keys_together
 from tests.tui.conftest import (
     SIZE,
     AppFactory,
@@ -41,16 +39,6 @@ FULL = Prefill("", DEMO_CONFERENCE_SID, DEMO_STREAM_SID)
 NAME = "feed-x"  # a stream name: a typed-ahead "y" would make it "feed-xy"
 
 
-def send_together(pilot: Pilot[Any], *keys: str) -> None:
-    """Queue the keys as one terminal read would: all of them before the app handles any."""
-    driver = pilot.app._driver
-    assert driver is not None
-    for key in keys:
-        event = events.Key(key, key if len(key) == 1 else None)
-        event.set_sender(pilot.app)
-        driver.send_message(event)
-
-
 def flat(text: str) -> str:
     return " ".join(text.split())
 
@@ -61,7 +49,7 @@ async def test_ctrl_s_y_typed_ahead_never_changes_the_target(
     app = make_app(Prefill("", DEMO_CONFERENCE_SID, NAME))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        send_together(pilot, "ctrl+s", "y")
+        send_keys_together(pilot.app, "ctrl+s", "y")
         await settle(pilot)
         assert app.main.field("stream").value == NAME  # the y did not reach the field
         screen = app.screen
@@ -90,9 +78,9 @@ async def test_keys_before_a_slow_confirmation_is_mounted_are_dropped_and_said(
     app = make_app(Prefill("", DEMO_CONFERENCE_SID, NAME))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        send_together(pilot, "ctrl+s")
+        send_keys_together(pilot.app, "ctrl+s")
         await asyncio.sleep(0.05)  # the confirmation is still mounting
-        send_together(pilot, "y", "y", "enter")
+        send_keys_together(pilot.app, "y", "y", "enter")
         await settle(pilot)
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmStopScreen), timeout=5)
         await settle(pilot)
@@ -115,7 +103,7 @@ async def test_typing_while_a_stop_is_in_flight_changes_no_field(
         await pilot.press("ctrl+s", "y")
         await wait_until(pilot, lambda: len(emu.requests) == 1, what="the stop request")
         assert app.main.in_flight
-        send_together(pilot, *["y"] * 20)
+        send_keys_together(pilot.app, *["y"] * 20)
         await pilot.press("x", "backspace", "backspace")
         assert all(
             app.main.field(kind).input.is_disabled for kind in ("account", "conference", "stream")
@@ -138,7 +126,7 @@ async def test_strict_code_typed_ahead_does_not_confirm(
     app = make_app(FULL, session=session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        send_together(pilot, "ctrl+s", *DEMO_STREAM_SID[-4:], "enter")
+        send_keys_together(pilot.app, "ctrl+s", *DEMO_STREAM_SID[-4:], "enter")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmStopScreen)
         assert "5 keys typed before this appeared were ignored" in flat(screen_text(app))
@@ -157,7 +145,7 @@ async def test_f5_ctrl_s_y_typed_ahead_never_changes_the_batch(
         area = app.screen.query_one(TextArea)
         area.focus()
         await paste(pilot, "feed-a\nfeed-b")
-        send_together(pilot, "ctrl+s", "y")
+        send_keys_together(pilot.app, "ctrl+s", "y")
         await settle(pilot)
         assert area.text == "feed-a\nfeed-b"
         confirm = app.screen
