@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import signal
 import sys
 from collections.abc import Callable, Sequence
 from importlib import import_module
@@ -31,15 +30,6 @@ RUNNERS = {
 }
 
 
-def _end_like_ctrl_c() -> None:
-    """SIGTERM and SIGHUP (an SSH disconnect) end a command the way ctrl+c does, so the paths
-    that record what was sent run for them too. Python's default for both is to die on the spot."""
-    for name in ("SIGTERM", "SIGHUP"):
-        number = getattr(signal, name, None)
-        if number is not None:
-            signal.signal(number, signal.default_int_handler)
-
-
 def _dispatch(arguments: list[str]) -> int:
     args = build_parser().parse_args(arguments)
     module, function = RUNNERS[args.command]
@@ -47,7 +37,9 @@ def _dispatch(arguments: list[str]) -> int:
         run: Callable[[argparse.Namespace], int] = getattr(import_module(module), function)
         # They send requests: the TUI and emulator differ.
         if args.command in ("stop", "start", "auth"):
-            _end_like_ctrl_c()
+            from streamtui.cli.signals import end_like_ctrl_c
+
+            end_like_ctrl_c()
         return run(args)
     except KeyboardInterrupt:
         with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone

@@ -8,11 +8,11 @@ object for a stopped stream, `{"stream", "conference", "outcome", "error": {...}
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 import time
 
 from streamtui.cli.output import error_lines, json_line, warn
+from streamtui.cli.signals import run_to_the_end
 from streamtui.credentials import Credentials
 from streamtui.flows.stop import (
     BATCH_RETRY,
@@ -67,7 +67,7 @@ def run_batch(args: argparse.Namespace, creds: Credentials, targets: list[StopTa
             return await batch.run(client)
 
     started = time.monotonic()
-    reports = asyncio.run(send())  # ctrl+c, SIGTERM, SIGHUP: every stream recorded, then raised
+    reports = run_to_the_end(send())  # ctrl+c, SIGTERM, SIGHUP: every stream recorded, raised
     counts = {outcome: sum(r.outcome is outcome for r in reports) for outcome in Outcome}
     unconfirmed = counts[Outcome.UNCONFIRMED]
     failed = len(reports) - counts[Outcome.STOPPED] - unconfirmed

@@ -7,12 +7,12 @@ From flags (`--url`, `--name`, `--track`, `--codec`), or from a saved stream's d
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from typing import TYPE_CHECKING
 
 from streamtui.cli.common import base_url_of, config_path, load_profile
+from streamtui.cli.signals import run_to_the_end
 from streamtui.credentials import Credentials, resolve
 from streamtui.errors import InvalidInput
 from streamtui.flows.start import StartRequest
@@ -175,7 +175,7 @@ def _start(args: argparse.Namespace, creds: Credentials, request: StartRequest) 
         async with client_for(creds, timeout=args.timeout) as client:
             holder.append(await start_one(client, request, recorder))
 
-    asyncio.run(send())  # ctrl+c, SIGTERM, SIGHUP: recorded, then KeyboardInterrupt
+    run_to_the_end(send())  # ctrl+c, SIGTERM, SIGHUP: recorded, then KeyboardInterrupt
     report = holder[0]
     if report.outcome is Outcome.STARTED and report.result is not None:
         print_result(report.result, as_json=args.json)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from typing import TYPE_CHECKING
 
 from streamtui.cli.common import base_url_of, load_profile
+from streamtui.cli.signals import run_to_the_end
 from streamtui.credentials import Credentials, resolve
 from streamtui.errors import ExitCode
 from streamtui.models import ConferenceStream
@@ -161,7 +161,7 @@ def _stop_one(args: argparse.Namespace, creds: Credentials, target: StopTarget) 
         async with client_for(creds, timeout=args.timeout) as client:
             await stop_one(client, report, recorder)
 
-    asyncio.run(send())  # ctrl+c, SIGTERM, SIGHUP: recorded, then KeyboardInterrupt
+    run_to_the_end(send())  # ctrl+c, SIGTERM, SIGHUP: recorded, then KeyboardInterrupt
     if report.outcome is Outcome.STOPPED and report.result is not None:
         print_result(report.result, as_json=args.json)
         return ExitCode.OK

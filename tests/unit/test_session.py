@@ -66,7 +66,7 @@ def test_where_with_a_base_url_names_the_space_and_the_host_it_goes_via(tmp_path
     session = open_session(tmp_path, profile=ACME, base_url=EMULATOR)
     assert session.where() == "acme · via 127.0.0.1:8080"
     session.demo = True  # the DEMO badge names the space already
-    assert session.where() == "demo emulator 127.0.0.1:8080"
+    assert session.where() == "emulator 127.0.0.1:8080"
 
 
 def test_a_space_base_url_is_shown_as_that_space(tmp_path: Path) -> None:
