@@ -136,3 +136,30 @@ async def test_keys_typed_right_after_tab_land_in_the_next_field(
         await settle(pilot)
         assert main.field("account").value == ""
         assert main.field("conference").value == "abc"
+
+
+async def test_the_header_turns_with_f8_not_after_it(tmp_path: Path, emu: Emulator) -> None:
+    """Issue 11: "the message at the bottom turns green while the status at the top stays red".
+    Once F8 keeps the credentials for this session, the top line says so at once, while F8 is
+    still open."""
+    from streamtui.tui.screens.credentials import CredentialsScreen
+    from tests.tui.conftest import type_text
+
+    session = bare_session(tmp_path, emu.base_url)
+    app = StreamTuiApp(session, PREFILL)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.main.query_one(SessionBar)
+        assert bar.credential_state == "missing"
+        await pilot.press("f8")
+        await settle(pilot)
+        await type_text(pilot, "acme")
+        await pilot.press("tab")
+        await type_text(pilot, DEMO_PROJECT_ID)
+        await pilot.press("tab")
+        await type_text(pilot, DEMO_API_TOKEN)
+        await pilot.press("tab", "enter")  # "This session"
+        await settle(pilot)
+        assert isinstance(app.screen, CredentialsScreen)  # still open
+        assert bar.credential_state == "this session"
+        assert "acme" in bar.where

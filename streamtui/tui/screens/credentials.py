@@ -39,10 +39,11 @@ class CredentialsScreen(Dialog[bool]):
     CSS_PATH = "credentials.tcss"
     BINDINGS = [QUIT, Binding("escape", "close", "Close", id="credentials.close")]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, on_change: Callable[[], None] | None = None) -> None:
         super().__init__()
         self.session = session
         self.changed = False
+        self.on_change = on_change  # the screen below shows the new state at once
 
     def compose(self) -> ComposeResult:
         profile = self.session.profile
@@ -65,6 +66,11 @@ class CredentialsScreen(Dialog[bool]):
                 yield Button("Log out", id="cred-logout", variant="warning")
             yield Static("", id="credentials-message")
         yield Footer()
+
+    def _changed(self) -> None:
+        self.changed = True
+        if self.on_change is not None:
+            self.on_change()
 
     def on_mount(self) -> None:
         if self.session.demo:  # the demo never touches the keyring: say so, offer nothing
@@ -153,7 +159,7 @@ class CredentialsScreen(Dialog[bool]):
             return
         self.session.session_token = token
         self.query_one("#cred-token", Input).value = ""
-        self.changed = True
+        self._changed()
         self._message(
             f"Space, project ID and token {token.masked()} kept in memory for this session "
             "only: nothing was written to disk. Escape goes back to the stop.",
@@ -180,7 +186,7 @@ class CredentialsScreen(Dialog[bool]):
             self._message(f"Not saved: {exc.message}", "bold red")
             return
         self.session.session_space = self.session.session_project = None
-        self.changed = True
+        self._changed()
         kept = "no token yet: enter it and choose This session"
         if token is not None:
             self.session.session_token = token
@@ -236,7 +242,7 @@ class CredentialsScreen(Dialog[bool]):
         self.session.profile_name = profile.name
         self.session.profile = profile
         self.query_one("#cred-token", Input).value = ""
-        self.changed = True
+        self._changed()
         self._message(
             f"Stored {token.masked()} in {result.backend}; it is sent only to {identity.where}.",
             "green",
@@ -260,7 +266,7 @@ class CredentialsScreen(Dialog[bool]):
         except Exception as exc:  # an unexpected one too: it is said, never swallowed
             self._message(message_of(exc), "bold red")
             return
-        self.changed = True
+        self._changed()
         self._message(
             "Token deleted from the OS keyring."
             if deleted

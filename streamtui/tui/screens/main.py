@@ -402,11 +402,8 @@ class MainScreen(Screen[None]):
     def action_credentials(self) -> None:
         from streamtui.tui.screens.credentials import CredentialsScreen
 
-        def closed(changed: bool | None) -> None:
-            if changed:
-                self.show_session()
-
-        self.app.push_screen(CredentialsScreen(self.session), closed)
+        # the top line changes as soon as F8 does, not when it closes
+        self.app.push_screen(CredentialsScreen(self.session, on_change=self.show_session))
 
     def action_help(self) -> None:
         from streamtui.tui.screens.help import HelpScreen, binding_rows
