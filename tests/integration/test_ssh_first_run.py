@@ -149,8 +149,9 @@ def test_first_run_in_tmux_over_ssh_reaches_the_emulator(
         tmux.wait_for("No OS keyring here")
         tmux.keys("Tab", "Enter")  # "Save in keyring" is off without a keyring: This session
         tmux.wait_for("nothing was written")
+        assert "this session" in tmux.screen().splitlines()[0]  # already, with F8 still open
         tmux.keys("Escape")
-        tmux.wait_for("this session", top=True)
+        tmux.wait_for("^s Stop")  # F8 closed: the main screen's footer
         assert "acme-oncall · via 127.0.0.1" in tmux.screen().splitlines()[0]
         tmux.type(DEMO_CONFERENCE_SID)  # the first empty field has the focus
         tmux.tab()
