@@ -68,16 +68,18 @@ async def test_stop_then_r_starts_it_again_after_a_confirmation(
     assert started["undoes_time"] == stopped["time"]
 
 
+async def stop_then_offer_to_start(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Stop the prefilled stream, confirm, then `r`: the start confirmation is up."""
+    for key in ("ctrl+s", "y", "r"):
+        await pilot.press(key)
+        await settle(pilot)
+
+
 async def test_n_cancels_the_start_and_sends_nothing(make_app: AppFactory, emu: Emulator) -> None:
     app = make_app(FULL)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
-        await pilot.press("r")
-        await settle(pilot)
+        await stop_then_offer_to_start(pilot)
         assert isinstance(app.screen, ConfirmStartScreen)
         await pilot.press("n")
         await settle(pilot)
@@ -93,12 +95,7 @@ async def test_after_a_start_the_fields_name_the_new_stream_and_ctrl_s_stops_it(
     app = make_app(FULL)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
-        await pilot.press("r")
-        await settle(pilot)
+        await stop_then_offer_to_start(pilot)
         await pilot.press("y")
         await wait_until(pilot, lambda: len(creates(emu)) == 1)
         await settle(pilot)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import streamtui
@@ -15,6 +16,7 @@ MAX_MODULE_LINES = 450
 MAX_FUNCTION_LINES = 60
 
 
+@cache
 def modules() -> dict[str, Path]:
     found = {}
     for path in sorted(ROOT.rglob("*.py")):
