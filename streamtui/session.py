@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from streamtui.config import Config, Entry, Profile, SavedTarget, load_config_for_ui
 from streamtui.credentials import (
+    ENV_TOKEN,
     Credentials,
     KeyringStore,
     PartialCredentials,
@@ -133,6 +134,12 @@ class Session:
         if source.startswith("this session"):
             return "this session"
         return "keyring"
+
+    def token_at_hand(self) -> bool:
+        """A token that needs no keyring: the environment's, or this session's (F8)."""
+        return self.session_token is not None or any(
+            self.env.get(name, "").strip() for name in ENV_TOKEN
+        )
 
     def space_name(self) -> str | None:
         """The space the user knows this destination by, even when a base URL overrides it."""

@@ -163,3 +163,33 @@ async def test_the_header_turns_with_f8_not_after_it(tmp_path: Path, emu: Emulat
         assert isinstance(app.screen, CredentialsScreen)  # still open
         assert bar.credential_state == "this session"
         assert "acme" in bar.where
+
+
+async def test_a_token_at_hand_is_never_shown_as_being_checked(
+    tmp_path: Path, emu: Emulator
+) -> None:
+    """The tmux first run once read "token checking…" just after F8 kept the token for this
+    session: the header asked a thread where the token came from, and on a loaded machine the
+    thread was late. A token in hand (this session's, or the environment's) needs no keyring, so
+    the header names its source at once and never says "checking" for it."""
+    from tests.tui.conftest import type_text
+
+    session = bare_session(tmp_path, emu.base_url)
+    app = StreamTuiApp(session, PREFILL)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.main.query_one(SessionBar)
+        assert bar.credential_state == "missing"
+        shown: list[str] = []
+        bar.watch(bar, "credential_state", lambda state: shown.append(state), init=False)
+        await pilot.press("f8")
+        await settle(pilot)
+        await type_text(pilot, "acme")
+        await pilot.press("tab")
+        await type_text(pilot, DEMO_PROJECT_ID)
+        await pilot.press("tab")
+        await type_text(pilot, DEMO_API_TOKEN)
+        await pilot.press("tab", "enter")  # "This session"
+        await settle(pilot)
+        assert bar.credential_state == "this session", bar.credential_state
+        assert shown == ["this session"]

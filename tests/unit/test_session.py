@@ -126,6 +126,20 @@ def test_token_source_follows_the_cli_order(tmp_path: Path) -> None:
     assert session.token_source() == "environment"
 
 
+def test_only_a_keyring_token_is_not_at_hand(tmp_path: Path) -> None:
+    """The header asks a thread only when the keyring must be asked."""
+    session = open_session(tmp_path, profile=ACME)
+    session.store.set(session.keyring_username(), Secret(TOKEN))
+    assert not session.token_at_hand()
+    session.env = {"SIGNALWIRE_TOKEN": "  "}  # blank: the CLI ignores it too
+    assert not session.token_at_hand()
+    session.env = {"SIGNALWIRE_TOKEN": "PTfrom-the-environment-0123"}
+    assert session.token_at_hand()
+    session.env = {}
+    session.session_token = Secret("PTtyped-in-f8-0123456789")
+    assert session.token_at_hand()
+
+
 def test_the_keyring_entry_is_the_one_for_the_destination(tmp_path: Path) -> None:
     plain = open_session(tmp_path / "a", profile=ACME)
     via = open_session(tmp_path / "b", profile=ACME, base_url=EMULATOR)

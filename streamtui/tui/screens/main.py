@@ -136,9 +136,12 @@ class MainScreen(Screen[None]):
         from streamtui.errors import CredentialsError
 
         bar = self.query_one(SessionBar)
-        bar.credential_state = ""
         try:
-            bar.credential_state = await asyncio.to_thread(self.session.token_source)
+            if self.session.token_at_hand():  # no keyring to ask: never "checking…" for it
+                bar.credential_state = self.session.token_source()
+            else:
+                bar.credential_state = ""
+                bar.credential_state = await asyncio.to_thread(self.session.token_source)
             self.credentials_problem = None
         except CredentialsError as exc:
             bar.credential_state = "missing"
