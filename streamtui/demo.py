@@ -13,6 +13,23 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from streamtui.config import (
+    Entry,
+    Profile,
+    SavedTarget,
+    add_entry,
+    add_target,
+    save_profile,
+    update_config,
+)
+from streamtui.emulator import (
+    DEMO_API_TOKEN,
+    DEMO_CONFERENCES,
+    DEMO_PROJECT_ID,
+    DEMO_SPACE,
+    DEMO_TARGETS,
+    Emulator,
+)
 from streamtui.errors import KeyringUnavailable
 from streamtui.secret import Secret
 from streamtui.session import Session
@@ -46,17 +63,6 @@ class NoKeyring:
 
 def seed_demo_config(path: Path) -> None:
     """A demo profile, saved accounts, conferences, streams and targets."""
-    from streamtui.config import (
-        Entry,
-        Profile,
-        SavedTarget,
-        add_entry,
-        add_target,
-        save_profile,
-        update_config,
-    )
-    from streamtui.emulator import DEMO_CONFERENCES, DEMO_PROJECT_ID, DEMO_SPACE, DEMO_TARGETS
-
     save_profile(
         path, Profile(name="demo", space=DEMO_SPACE, project_id=DEMO_PROJECT_ID), make_default=True
     )
@@ -99,8 +105,6 @@ def _with_demo_definitions(raw: dict[str, Any]) -> None:
 @contextmanager
 def demo_session(*, latency: float = 0.4) -> Iterator[Session]:
     """A session wired to a fresh emulator in a temporary folder; all removed on exit."""
-    from streamtui.emulator import DEMO_API_TOKEN, Emulator
-
     with (
         tempfile.TemporaryDirectory(prefix="streamtui-demo.") as tmp,
         Emulator(latency=latency) as emulator,

@@ -5,18 +5,15 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from streamtui.cli.output import warn
+from streamtui.config import Config, Profile, load_config, report_problems
 from streamtui.credentials import ENV_BASE_URL, ENV_PROJECT_ID, ENV_SPACE, ENV_TOKEN
 from streamtui.errors import ConfigError
-
-if TYPE_CHECKING:
-    from streamtui.config import Config, Profile
+from streamtui.paths import default_config_path
 
 
 def config_path(args: argparse.Namespace) -> Path:
-    from streamtui.paths import default_config_path
-
     explicit = getattr(args, "config", None)
     return Path(explicit).expanduser() if explicit else default_config_path()
 
@@ -46,22 +43,16 @@ def load_profile(
     profile_flag = getattr(args, "profile", None)
     if not require_config and profile_flag is None and _environment_is_complete():
         return None, None, None
-    from streamtui.config import load_config
 
     path = config_path(args)
     try:
         config = load_config(path)
     except ConfigError as exc:
         if profile_flag is None and not require_config and _environment_is_complete():
-            from streamtui.cli.output import warn
-
             warn(f"{exc.message} (ignored: the SIGNALWIRE_* variables are complete)")
             return None, None, None
         raise
     if config.include_problems:  # a missing or broken included file: a warning, never fatal
-        from streamtui.cli.output import warn
-        from streamtui.config import report_problems
-
         report_problems(config, warn)
     name, profile = config.profile(profile_flag)
     return config, name, profile

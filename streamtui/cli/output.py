@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sys
 
 from streamtui.errors import ApiError, StreamTuiError
+from streamtui.hints import hint_for, message_of
 from streamtui.outcome import Outcome, StopReport
 from streamtui.redact import mask
 from streamtui.sanitize import clean
@@ -16,8 +18,6 @@ def error_lines(
     exc: BaseException, *, target: StopTarget | None = None, host: str = "", stopping: bool = True
 ) -> list[str]:
     """The error as the user reads it: message, API details, request ID, then a hint."""
-    from streamtui.hints import hint_for, message_of
-
     message = clean(message_of(exc))
     lines = [f"error: {message}"]
     if isinstance(exc, ApiError):
@@ -62,8 +62,6 @@ def fail(
 def json_line(report: StopReport) -> str:
     """`--json`'s line for one stream: the API's object when it was stopped, else what became
     of it (outcome, HTTP status, SignalWire code, message), token masked."""
-    import json
-
     if report.outcome is Outcome.STOPPED and report.result is not None:
         return mask(json.dumps(dict(report.result.raw), ensure_ascii=True))
     error = report.error

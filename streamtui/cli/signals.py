@@ -3,6 +3,7 @@ record what was sent run for them too. Python's default for both is to die on th
 
 from __future__ import annotations
 
+import asyncio
 import signal
 from collections.abc import Coroutine
 from typing import Any, TypeVar
@@ -26,7 +27,6 @@ def run_to_the_end(main: Coroutine[Any, Any, Result]) -> Result:
     cancelled at its next await, so a flow's clean-up (one record per stream) runs whole, and
     KeyboardInterrupt is raised after it. Raised as KeyboardInterrupt at any point of the event
     loop instead, a signal could cut that clean-up short."""
-    import asyncio
 
     async def guarded() -> Result:
         loop = asyncio.get_running_loop()

@@ -9,20 +9,25 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from urllib.parse import urlencode
 
+from streamtui.api import USER_AGENT, create_path
 from streamtui.cli.common import base_url_of, config_path, load_profile
+from streamtui.cli.output import fail, json_line, warn
 from streamtui.cli.signals import run_to_the_end
-from streamtui.credentials import Credentials, resolve
-from streamtui.errors import InvalidInput
-from streamtui.flows.start import StartRequest
+from streamtui.cli.stop import print_result, saved_target, warn_about_includes
+from streamtui.config import Config, Entry, load_config
+from streamtui.credentials import Credentials, KeyringStore, resolve
+from streamtui.errors import InvalidInput, KeyringUnavailable
+from streamtui.flows.start import StartRequest, start_one, stop_undone
+from streamtui.flows.stop import Recorder, client_for
+from streamtui.history import HistoryLog
+from streamtui.outcome import Outcome, StopReport
 from streamtui.redact import mask
 from streamtui.sanitize import clean
-from streamtui.stream_definition import StreamDefinition, validate_wss_url
+from streamtui.stream_definition import StreamDefinition, keyring_entry, validate_wss_url
 from streamtui.validation import is_uuid, validate_account_sid, validate_conference_sid
-
-if TYPE_CHECKING:
-    from streamtui.config import Config, Entry
 
 
 def _saved_stream(config: Config, value: str, conference: str) -> Entry:
@@ -66,12 +71,7 @@ def _request(args: argparse.Namespace) -> tuple[StartRequest, Entry | None]:
     sent yet."""
     entry: Entry | None = None
     if args.target is not None or args.stream is not None:
-        from streamtui.cli.stop import warn_about_includes
-        from streamtui.config import load_config
-
         if args.target is not None:
-            from streamtui.cli.stop import saved_target
-
             if args.stream is not None:
                 raise InvalidInput(
                     "Give either --target or --stream, not both: the target names one."
@@ -100,8 +100,6 @@ def _request(args: argparse.Namespace) -> tuple[StartRequest, Entry | None]:
 
 
 def run_start(args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
     request, entry = _request(args)
     config, profile_name, profile = load_profile(args)
     del config
@@ -118,11 +116,6 @@ def run_start(args: argparse.Namespace) -> int:
 
 def _with_bearer_token(request: StartRequest, saved_sid: str) -> StartRequest:
     """The WebSocket bearer token of a saved stream, from the OS keyring (`stream:<sid>`)."""
-    from dataclasses import replace
-
-    from streamtui.credentials import KeyringStore
-    from streamtui.errors import KeyringUnavailable
-    from streamtui.stream_definition import keyring_entry
 
     try:
         token = KeyringStore().get(keyring_entry(saved_sid))
@@ -133,10 +126,6 @@ def _with_bearer_token(request: StartRequest, saved_sid: str) -> StartRequest:
 
 def _with_undone_stop(request: StartRequest) -> StartRequest:
     """Linked to the newest stop of the same stream in the history, when there is one."""
-    from dataclasses import replace
-
-    from streamtui.flows.start import stop_undone
-    from streamtui.history import HistoryLog
 
     names = [value for value in (request.undoes, request.name) if value]
     stop = stop_undone(HistoryLog().read(limit=500), request.conference, names)
@@ -146,9 +135,6 @@ def _with_undone_stop(request: StartRequest) -> StartRequest:
 
 
 def _print_dry_run(creds: Credentials, request: StartRequest) -> None:
-    from urllib.parse import urlencode
-
-    from streamtui.api import USER_AGENT, create_path
 
     form = request.definition.form(request.name, "****" if request.bearer_token else None)
     print(f"POST {creds.base_url}{create_path(request.account, request.conference)}")
@@ -161,13 +147,6 @@ def _print_dry_run(creds: Credentials, request: StartRequest) -> None:
 
 
 def _start(args: argparse.Namespace, creds: Credentials, request: StartRequest) -> int:
-    from streamtui.cli.output import fail, json_line, warn
-    from streamtui.cli.stop import print_result
-    from streamtui.flows.start import start_one
-    from streamtui.flows.stop import Recorder, client_for
-    from streamtui.history import HistoryLog
-    from streamtui.outcome import Outcome, StopReport
-
     recorder = Recorder(creds, HistoryLog(), on_problem=warn)
     holder: list[StopReport] = []
 

@@ -1,24 +1,29 @@
-"""`streamtui stop`: validate, resolve credentials, send, print; exit codes of the contract."""
+"""`streamtui stop`: validate, resolve credentials, send, print; exit codes of the contract.
+
+The network stack (httpx, through `streamtui.api`) is imported only once the input is valid, in
+the functions that send: a refused command answers in a fraction of the time (the README's
+"Start-up" figures)."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING
 
-from streamtui.cli.common import base_url_of, load_profile
+from streamtui.cli.common import base_url_of, config_path, load_profile
+from streamtui.cli.output import fail, json_line, warn
 from streamtui.cli.signals import run_to_the_end
+from streamtui.config import Config, SavedTarget, load_config, report_problems
 from streamtui.credentials import Credentials, resolve
-from streamtui.errors import ExitCode
+from streamtui.errors import ExitCode, InvalidInput
+from streamtui.formatting import describe_date
+from streamtui.history import HistoryLog
 from streamtui.models import ConferenceStream
+from streamtui.outcome import Outcome, StopReport
 from streamtui.redact import mask
 from streamtui.sanitize import clean
 from streamtui.target import StopTarget
 from streamtui.validation import validate_account_sid, validate_conference_sid, validate_stream
-
-if TYPE_CHECKING:
-    from streamtui.config import Config, SavedTarget
 
 
 def read_stream_list(source: str) -> list[str]:
@@ -31,8 +36,6 @@ def read_stream_list(source: str) -> list[str]:
             with open(source, encoding="utf-8-sig") as handle:
                 text = handle.read()
         except (OSError, UnicodeDecodeError) as exc:
-            from streamtui.errors import InvalidInput
-
             reason = getattr(exc, "strerror", None) or "not UTF-8 text (save it as UTF-8)"
             raise InvalidInput(f"Cannot read --streams-from {source}: {reason}.") from exc
     return [
@@ -46,7 +49,6 @@ def print_result(result: ConferenceStream, *, as_json: bool) -> None:
     if as_json:
         print(mask(json.dumps(dict(result.raw), ensure_ascii=True)))
         return
-    from streamtui.formatting import describe_date
 
     width = max(len(name) for name, _ in result.fields())
     for name, value in result.fields():
@@ -74,19 +76,12 @@ def _print_dry_run(creds: Credentials, target: StopTarget) -> None:
 def warn_about_includes(config: Config) -> None:
     """A missing or broken included file: a warning on stderr, once, never an error."""
     if config.include_problems:
-        from streamtui.cli.output import warn
-        from streamtui.config import report_problems
-
         report_problems(config, warn)
 
 
 def saved_target(args: argparse.Namespace) -> SavedTarget:
     """The saved target (own or included) whose label is `args.target`, compared ignoring case;
     InvalidInput naming the candidates when none or several match. Nothing is sent."""
-    from streamtui.cli.common import config_path
-    from streamtui.config import load_config
-    from streamtui.errors import InvalidInput
-
     config = load_config(config_path(args))
     warn_about_includes(config)
     wanted = args.target.strip().casefold()
@@ -110,8 +105,6 @@ def saved_target(args: argparse.Namespace) -> SavedTarget:
 def _from_target(args: argparse.Namespace) -> None:
     """Fill --account, --conference and --stream from --target; both at once is a mistake."""
     if args.stream or args.streams_from:
-        from streamtui.errors import InvalidInput
-
         raise InvalidInput("Give either --target or --stream, not both: the target names one.")
     target = saved_target(args)
     args.account = args.account or target.account
@@ -149,10 +142,7 @@ def run_stop(args: argparse.Namespace) -> int:
 
 
 def _stop_one(args: argparse.Namespace, creds: Credentials, target: StopTarget) -> int:
-    from streamtui.cli.output import fail, json_line, warn
     from streamtui.flows.stop import Recorder, client_for, stop_one
-    from streamtui.history import HistoryLog
-    from streamtui.outcome import Outcome, StopReport
 
     report = StopReport(target)
     recorder = Recorder(creds, HistoryLog(), on_problem=warn)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shlex
 import stat
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -110,8 +111,6 @@ def untrusted_file(path: Path, info: os.stat_result) -> str | None:
 def parse_toml(path: Path, data: bytes) -> tuple[dict[str, Any], str]:
     """The parsed TOML and its text. Raises ConfigError, also for TOML that crashes the parser
     (nesting thousands deep, an integer of thousands of digits)."""
-    import tomllib
-
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:

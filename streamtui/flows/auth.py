@@ -13,6 +13,7 @@ import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
+from streamtui.api import RetryPolicy, SignalWireClient
 from streamtui.config import Config, Profile, save_profile
 from streamtui.credentials import PartialCredentials, TokenStore
 from streamtui.secret import Secret
@@ -42,8 +43,6 @@ async def check_keyring(store: TokenStore, identity: PartialCredentials) -> str:
 
 async def verify(identity: PartialCredentials, token: Secret) -> None:
     """A harmless authenticated GET at the destination: List Conferences, one row."""
-    from streamtui.api import RetryPolicy, SignalWireClient
-
     async with SignalWireClient(
         base_url=identity.base_url,
         project_id=identity.project_id,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -173,16 +171,3 @@ def test_property_typing_and_limit_agree_with_a_fresh_full_query(
     assert FuzzyIndex(items, key, recency).filter(query, limit) == full[:limit]
     stamps = [recency(item) for item in index.filter("")]
     assert stamps == sorted(stamps, reverse=True)
-
-
-def test_fast_enough_for_every_keystroke() -> None:
-    """The benchmark measures the 16 ms budget; this only catches a gross regression."""
-    rows = [f"Support Bridge {n} eu-west 3f2a9c1e-7b4d-4e8a-9c0f-{n:012x}" for n in range(10_000)]
-    index = FuzzyIndex(rows, str)
-    timings = []
-    for query in ("e", "3f", "sb", "bridge 12"):
-        index.filter("")
-        started = time.perf_counter()
-        index.filter(query, limit=200)
-        timings.append(time.perf_counter() - started)
-    assert statistics.median(timings) < 0.05
