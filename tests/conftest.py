@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,12 @@ from tests.support.secret_service import secret_service as secret_service_sessio
 # the code. The suite proves behaviour; speed is measured in tests/benchmarks.
 settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("suite")
+
+# A suite started in the background by a script (`pytest &`) inherits SIGINT ignored, and every
+# streamtui it starts would too: the tests that press ctrl+c (send SIGINT) need it as a terminal
+# has it. Python's own handler in the test process is reset to the default in each child.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)
