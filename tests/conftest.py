@@ -27,6 +27,19 @@ if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
+# The suite mostly waits (on a TUI's timers, a subprocess, a socket, a Retry-After), so a core
+# has room for a second worker: `-n auto` (addopts) runs two per core.
+WORKERS_PER_CORE = 2
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """The worker count of `-n auto`; PYTEST_XDIST_AUTO_NUM_WORKERS still decides when set."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # pytest-xdist's own hook reads it
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return WORKERS_PER_CORE * (cores or 1)
+
+
 @pytest.fixture(autouse=True)
 def no_terminal_size(monkeypatch: pytest.MonkeyPatch) -> None:
     """Output goes to a pipe, as in CI: no COLUMNS or LINES from the developer's shell or from a
