@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import io
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -32,6 +33,7 @@ from streamtui.emulator import (
     DEMO_PROJECT_ID,
     DEMO_SPACE,
     Emulator,
+    Fault,
     RecordedRequest,
 )
 from streamtui.secret import Secret
@@ -68,6 +70,65 @@ def emu() -> Iterator[Emulator]:
     with Emulator(clock=fixed_clock) as emulator:
         yield emulator
         assert not emulator.errors, "emulator internal errors:\n" + "\n".join(emulator.errors)
+
+
+class HeldAnswers:
+    """The emulator's answers on one route ("stop", "list", ...) wait, once the request is
+    received and recorded, until the test lets them go: one with `let_one_go()`, or all of
+    them, the later ones included, with `release()`.
+
+    A request stays in flight exactly as long as the test needs to act on it. A fixed latency
+    does not: on a loaded machine the app may handle the test's keys only after it ran out.
+    No answer waits longer than MAX_SECONDS, so a failing test cannot keep the emulator busy."""
+
+    MAX_SECONDS = 30.0
+
+    def __init__(self, emu: Emulator, monkeypatch: pytest.MonkeyPatch, route: str) -> None:
+        self._changed = threading.Condition()
+        self._released = False
+        self._permits = 0
+        take = emu.faults.take  # asked, for each request, which queued fault it gets
+
+        def take_when_let_go(kind: str) -> Fault | None:
+            if kind == route:
+                self._wait_to_go()
+            return take(kind)
+
+        monkeypatch.setattr(emu.faults, "take", take_when_let_go)
+
+    def _wait_to_go(self) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: self._released or self._permits > 0, self.MAX_SECONDS)
+            if not self._released and self._permits > 0:
+                self._permits -= 1
+
+    def let_one_go(self) -> None:
+        with self._changed:
+            self._permits += 1
+            self._changed.notify_all()
+
+    def release(self) -> None:
+        with self._changed:
+            self._released = True
+            self._changed.notify_all()
+
+
+Hold = Callable[[str], HeldAnswers]
+
+
+@pytest.fixture
+def hold(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hold]:
+    """`hold("stop")`: from now on the emulator answers stops only when the test lets them go
+    (see HeldAnswers). Whatever is still held is let go when the test ends."""
+    holds: list[HeldAnswers] = []
+
+    def start(route: str) -> HeldAnswers:
+        holds.append(HeldAnswers(emu, monkeypatch, route))
+        return holds[-1]
+
+    yield start
+    for held in holds:
+        held.release()
 
 
 def build_session(

@@ -11,6 +11,7 @@ from streamtui.tui.screens.main import Prefill
 from tests.tui.conftest import (
     SIZE,
     AppFactory,
+    Hold,
     settle,
     stop_requests,
     type_text,
@@ -19,7 +20,7 @@ from tests.tui.conftest import (
 
 
 async def test_ctrl_q_during_a_batch_records_every_stream(
-    make_app: AppFactory, emu: Emulator, session: Session
+    make_app: AppFactory, emu: Emulator, session: Session, hold: Hold
 ) -> None:
     app = make_app(Prefill("", DEMO_CONFERENCE_SID, ""))
     async with app.run_test(size=SIZE) as pilot:
@@ -31,7 +32,7 @@ async def test_ctrl_q_during_a_batch_records_every_stream(
         await pilot.press("tab", "tab")
         assert app.focused is app.screen.query_one("#batch-concurrency", Input)
         await type_text(pilot, "1")
-        emu.faults.set_latency(2.0)
+        hold("stop")
         await pilot.press("ctrl+s", "y")
         await wait_until(pilot, lambda: len(emu.requests) == 1, what="the first request")
         await pilot.press("ctrl+q")
@@ -45,14 +46,14 @@ async def test_ctrl_q_during_a_batch_records_every_stream(
 
 
 async def test_ctrl_q_during_a_stop_records_it(
-    make_app: AppFactory, emu: Emulator, session: Session
+    make_app: AppFactory, emu: Emulator, session: Session, hold: Hold
 ) -> None:
     from streamtui.emulator import DEMO_STREAM_SID
 
     app = make_app(Prefill("", DEMO_CONFERENCE_SID, DEMO_STREAM_SID))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        emu.faults.set_latency(2.0)
+        hold("stop")
         await pilot.press("ctrl+s", "y")
         await wait_until(pilot, lambda: len(emu.requests) == 1, what="the request")
         await pilot.press("ctrl+q")

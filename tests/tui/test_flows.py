@@ -32,6 +32,7 @@ from tests.support.textual_internals import rendered_strips
 from tests.tui.conftest import (
     SIZE,
     AppFactory,
+    Hold,
     SessionFactory,
     current_panel,
     notifications,
@@ -261,9 +262,9 @@ async def test_hostile_stream_name_is_shown_inert(make_app: AppFactory, emu: Emu
 
 
 async def test_escape_cancels_the_stop_in_flight(
-    make_app: AppFactory, emu: Emulator, session: Session
+    make_app: AppFactory, emu: Emulator, session: Session, hold: Hold
 ) -> None:
-    emu.faults.set_latency(1.0)
+    hold("stop")
     app = make_app(FULL)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -285,8 +286,10 @@ async def test_escape_cancels_the_stop_in_flight(
     assert len(emu.requests) == 1
 
 
-async def test_second_ctrl_s_in_flight_does_no_harm(make_app: AppFactory, emu: Emulator) -> None:
-    emu.faults.set_latency(0.8)
+async def test_second_ctrl_s_in_flight_does_no_harm(
+    make_app: AppFactory, emu: Emulator, hold: Hold
+) -> None:
+    held = hold("stop")
     app = make_app(FULL)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -298,6 +301,7 @@ async def test_second_ctrl_s_in_flight_does_no_harm(make_app: AppFactory, emu: E
         # greyed out in the footer while one is in flight, rather than refused with a toast
         assert app.screen.active_bindings["ctrl+s"].enabled is False
         await pilot.press("y")  # a stray y does nothing either
+        held.release()
         await settle(pilot)
         assert current_panel(app) == "result"
         assert len(app.screen_stack) == 1
@@ -305,9 +309,9 @@ async def test_second_ctrl_s_in_flight_does_no_harm(make_app: AppFactory, emu: E
 
 
 async def test_progress_shows_elapsed_time_and_the_retry_after_a_503(
-    make_app: AppFactory, emu: Emulator
+    make_app: AppFactory, emu: Emulator, hold: Hold
 ) -> None:
-    emu.faults.set_latency(0.6)
+    held = hold("stop")
     emu.faults.queue(Fault.status(503))
     app = make_app(FULL)
     async with app.run_test(size=SIZE) as pilot:
@@ -317,6 +321,9 @@ async def test_progress_shows_elapsed_time_and_the_retry_after_a_503(
         text = screen_text(app)
         assert "Stopping Transcriber feed on emulator 127.0.0.1:" in text
         assert "escape cancels" in text
+        await wait_until(pilot, lambda: len(stop_requests(emu)) == 1, what="the first attempt")
+        await pilot.pause(0.6)  # the first attempt is in flight this long at least
+        held.let_one_go()  # its 503; the second attempt is held while the test reads the screen
         progress = app.main.query_one(ProgressPanel)
         await wait_until(pilot, lambda: bool(progress.attempt), what="the retry")
         await wait_until(  # drawn at the progress timer's next tick
@@ -330,6 +337,7 @@ async def test_progress_shows_elapsed_time_and_the_retry_after_a_503(
         [attempt] = [line for line in lines if "attempt" in line]
         assert "attempt 2 of 3" in attempt
         assert "503" in attempt or "Service Unavailable" in attempt
+        held.release()
         await settle(pilot)
         assert current_panel(app) == "result"
     assert [r.response_status for r in stop_requests(emu)] == [503, 200]

@@ -28,6 +28,7 @@ from streamtui.tui.widgets.panels import ErrorPanel
 from tests.tui.conftest import (
     SIZE,
     AppFactory,
+    Hold,
     SessionFactory,
     current_panel,
     paste,
@@ -247,7 +248,7 @@ async def test_f5_invalid_pasted_name_sends_nothing(make_app: AppFactory, emu: E
 
 
 async def test_escape_mid_batch_never_sends_the_queued_ones(
-    make_app: AppFactory, emu: Emulator, session: Session
+    make_app: AppFactory, emu: Emulator, session: Session, hold: Hold
 ) -> None:
     app = make_app(Prefill("", DEMO_CONFERENCE_SID, ""))
     async with app.run_test(size=SIZE) as pilot:
@@ -261,13 +262,14 @@ async def test_escape_mid_batch_never_sends_the_queued_ones(
         assert app.focused is concurrency
         await type_text(pilot, "1")
         assert concurrency.value == "1"
-        emu.faults.set_latency(0.8)
+        held = hold("stop")
         await pilot.press("ctrl+s", "y")
         await wait_until(pilot, lambda: len(emu.requests) == 1, what="the first request")
         assert app.screen.running  # type: ignore[attr-defined]
         await pilot.press("escape")
         assert "Cancelling" in static_text(app, "#batch-status")
         assert isinstance(app.screen, BatchScreen)  # escape cancels first, closes only after
+        held.release()  # the request already sent is answered
         await settle(pilot)
         states = list(batch_states(app).values())
         assert states == [STOPPED, CANCELLED, CANCELLED, CANCELLED]
@@ -321,9 +323,9 @@ async def test_a_batch_of_50_pasted_streams_all_stop(make_app: AppFactory, emu: 
 
 
 async def test_f4_escape_cancels_a_slow_listing_then_closes(
-    make_app: AppFactory, emu: Emulator
+    make_app: AppFactory, emu: Emulator, hold: Hold
 ) -> None:
-    emu.faults.set_latency(1.0)
+    hold("list")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -342,9 +344,9 @@ async def test_f4_escape_cancels_a_slow_listing_then_closes(
 
 
 async def test_f4_escape_after_a_refresh_mid_listing_cancels_the_new_listing(
-    make_app: AppFactory, emu: Emulator
+    make_app: AppFactory, emu: Emulator, hold: Hold
 ) -> None:
-    emu.faults.set_latency(1.0)
+    hold("list")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

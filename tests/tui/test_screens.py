@@ -26,6 +26,7 @@ from streamtui.tui.screens.main import MainScreen, Prefill
 from tests.tui.conftest import (
     SIZE,
     AppFactory,
+    Hold,
     current_panel,
     screen_lines,
     screen_text,
@@ -90,7 +91,7 @@ async def test_f1_help_lists_every_binding_of_the_main_screen(make_app: AppFacto
 
 
 async def test_f7_history_lists_the_attempts_made(
-    make_app: AppFactory, emu: Emulator, session: Session
+    make_app: AppFactory, emu: Emulator, session: Session, hold: Hold
 ) -> None:
     app = make_app(FULL)
     async with app.run_test(size=SIZE) as pilot:
@@ -109,8 +110,10 @@ async def test_f7_history_lists_the_attempts_made(
         await pilot.press("ctrl+s", "y")  # 404
         await settle(pilot)
         app.main.field("stream").value = DEMO_STREAM_SID
-        emu.faults.set_latency(1.0)
-        await pilot.press("ctrl+s", "y", "escape")  # cancelled
+        hold("stop")
+        await pilot.press("ctrl+s", "y")
+        await wait_until(pilot, lambda: len(emu.requests) == 3, what="the third stop")
+        await pilot.press("escape")  # sent, then cancelled
         await settle(pilot)
 
         await pilot.press("f7")

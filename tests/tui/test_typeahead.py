@@ -25,6 +25,7 @@ from tests.support.textual_internals import send_keys_together
 from tests.tui.conftest import (
     SIZE,
     AppFactory,
+    Hold,
     SessionFactory,
     current_panel,
     paste,
@@ -94,9 +95,9 @@ async def test_keys_before_a_slow_confirmation_is_mounted_are_dropped_and_said(
 
 
 async def test_typing_while_a_stop_is_in_flight_changes_no_field(
-    make_app: AppFactory, emu: Emulator
+    make_app: AppFactory, emu: Emulator, hold: Hold
 ) -> None:
-    emu.faults.set_latency(1.0)
+    held = hold("stop")
     app = make_app(Prefill("", DEMO_CONFERENCE_SID, NAME))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -108,6 +109,7 @@ async def test_typing_while_a_stop_is_in_flight_changes_no_field(
         assert all(
             app.main.field(kind).input.is_disabled for kind in ("account", "conference", "stream")
         )
+        held.release()
         await settle(pilot)
         assert app.main.field("stream").value == NAME
         assert not app.main.in_flight
