@@ -17,7 +17,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from itertools import accumulate, chain, compress, repeat
-from operator import ge, not_
+from operator import not_, sub
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -115,15 +115,9 @@ class FuzzyIndex(Generic[T]):
         del self._steps[kept + 1 :]
         for char in needle[kept:]:
             indices, keys, ends = self._steps[-1]
-            found = list(map(str.find, keys, repeat(char), ends))
-            matched = list(map(ge, found, repeat(0)))
-            self._steps.append(
-                (
-                    list(compress(indices, matched)),
-                    list(compress(keys, matched)),
-                    [at + 1 for at in compress(found, matched)],
-                )
-            )
+            reached = [at + 1 for at in map(str.find, keys, repeat(char), ends)]  # 0: not found
+            indices, keys = list(compress(indices, reached)), list(compress(keys, reached))
+            self._steps.append((indices, keys, list(filter(None, reached))))
         self._needle = needle
         return self._steps[-1]
 
@@ -164,9 +158,9 @@ def _scattered(needle: str, indices: list[int], keys: list[str], ends: list[int]
         starts = list(map(str.rfind, keys, repeat(char), repeat(0), starts))
     length = len(needle)
     ranks = [
-        min(2 * (end - start - length), _MAX_GAP_PENALTY)
+        min(2 * (span - length), _MAX_GAP_PENALTY)
         - (_AT_START if start == 0 else 0 if key[start - 1].isalnum() else _AT_WORD)
-        for key, start, end in zip(keys, starts, ends, strict=True)
+        for key, start, span in zip(keys, starts, map(sub, ends, starts), strict=True)
     ]
     best_first = sorted(range(len(ranks)), key=ranks.__getitem__)  # stable: recency breaks ties
     return [indices[position] for position in best_first]
