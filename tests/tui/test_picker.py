@@ -23,7 +23,7 @@ from streamtui.secret import Secret
 from streamtui.session import Session
 from streamtui.tui.screens.label import LabelScreen
 from streamtui.tui.screens.main import MainScreen, Prefill
-from streamtui.tui.screens.picker import PickerScreen
+from streamtui.tui.screens.picker import PickerItem, PickerScreen
 from tests.support import textual_internals
 from tests.tui.conftest import (
     SIZE,
@@ -264,3 +264,38 @@ async def test_unparseable_config_is_read_only_and_left_byte_for_byte(
         assert app.is_running
     assert session.config_path.read_bytes() == BROKEN
     assert sorted(session.config_path.parent.iterdir()) == folder  # no temp file left either
+
+
+async def test_rows_are_drawn_again_for_a_wider_terminal(make_app: AppFactory) -> None:
+    """The same rows after a resize still get the room the new width gives their labels."""
+    label = "A very long label for a saved stream that an 80-column terminal cuts short"
+    items = [PickerItem(f"sid-{n}", f"{label} {n}", f"sid-{n}") for n in range(3)]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(PickerScreen("Saved streams", items))
+        await settle(pilot)
+        assert all("…" in row for row in option_texts(app))
+        await pilot.resize_terminal(160, 40)
+        await settle(pilot)
+        assert option_texts(app)[0].startswith(f"{label} 0")
+
+
+async def test_every_stream_shows_its_conference_on_its_own_row_at_80_columns(
+    make_app: AppFactory,
+) -> None:
+    """Widened to all streams, a row is still one line: the label gives way to the column."""
+    app = make_app()  # no conference chosen: every saved stream, with its conference
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main.field("stream").input.focus()
+        await pilot.press("f2")
+        await settle(pilot)
+        session = app.main.session
+        names = {e.sid: e.label for e in session.entries("conference")}
+        lines = screen_text(app).splitlines()
+        streams = session.entries("stream")
+        for stream in streams:
+            [line] = [line for line in lines if stream.label[:12] in line]
+            assert names[stream.parent or ""] in line
+        assert f"{len(streams)} of {len(streams)}" in screen_text(app)

@@ -134,6 +134,16 @@ def test_typing_narrows_to_the_same_result_as_a_fresh_query() -> None:
     assert len(index) == len(items)
 
 
+def test_the_same_query_again_with_another_limit_or_a_trailing_space() -> None:
+    items = [f"support {n}" for n in range(20)] + [f"s-u-p {n}" for n in range(20)]
+    index = FuzzyIndex(items, str)
+    assert index.filter("sup", limit=3) == items[:3]
+    assert index.filter("sup ", limit=3) == items[:3]
+    assert index.filter("sup") == fuzzy_filter("sup", items, str)
+    assert len(index.filter("sup")) == 40
+    assert index.filter("sup", limit=25)[20:] == fuzzy_filter("sup", items, str)[20:25]
+
+
 _ALPHABET = "abcAB -_1é."
 
 

@@ -12,7 +12,6 @@ from typing import Generic, TypeVar
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.content import Content
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -77,15 +76,19 @@ class PickerScreen(Dialog[T | None], Generic[T]):
         self.widened = not self.scope
         self.empty = empty or "Nothing saved yet."
         self.shown: list[PickerItem[T]] = []
-        self._prompts: dict[int, Content] = {}
-        self._index()
+        self._options: dict[int, Option] = {}
+        self.items: list[PickerItem[T]] = []
+        self.index: FuzzyIndex[PickerItem[T]] = FuzzyIndex([], str)
 
     def _index(self) -> None:
-        """The filter matches the text each row shows, and nothing else."""
+        """The rows as they are drawn at this width and scope; the filter matches the text each
+        row shows, and nothing else."""
         self.items = [item for item in self.all_items if self.widened or item.in_scope]
-        self._prompts = {}
-        self.index: FuzzyIndex[PickerItem[T]] = FuzzyIndex(
-            self.items, key=lambda item: self._prompt(item).plain, recency=lambda i: i.recency
+        self.label_width = self._label_width()
+        self._options = {}
+        self.shown = []  # drawn again on the next refilter
+        self.index = FuzzyIndex(
+            self.items, key=lambda item: str(self._option(item).prompt), recency=lambda i: i.recency
         )
 
     def action_widen(self) -> None:
@@ -109,30 +112,29 @@ class PickerScreen(Dialog[T | None], Generic[T]):
             yield Static("", id="picker-count")
         yield Footer()
 
-    def _fit_labels(self) -> None:
-        """Labels get what the dialog's width leaves beside the longest SID (or detail)."""
+    def _label_width(self) -> int:
+        """What the dialog's width leaves a label beside the longest SID (or detail), the
+        marker and, widened, the column: a row stays one line."""
         screen = self.app.size.width
         room = max(int(screen * 0.9), min(78, screen)) - 6  # see picker.tcss; border, padding
-        detail = max((len(item.detail) for item in self.items), default=0)
-        marker = self.marker_width + 2 if self.marker_width else 0
-        width = max(12, room - detail - 2 - marker)
-        if self.max_label_width:
-            width = min(width, self.max_label_width)
-        if width != self.label_width:
-            self.label_width = width
-            self._index()  # the filter matches the rows as they are now drawn
+        room -= max((len(item.detail) for item in self.items), default=0) + 2
+        if self.marker_width:
+            room -= self.marker_width + 2
+        if self.widened:
+            room -= max((len(item.column) + 2 for item in self.items if item.column), default=0)
+        width = max(12, room)
+        return min(width, self.max_label_width) if self.max_label_width else width
 
     def on_resize(self) -> None:
-        old = self.label_width
-        self._fit_labels()
-        if old != self.label_width:
+        if self._label_width() != self.label_width:
+            self._index()
             self.refilter(self.query_one("#picker-filter", Input).value)
 
     def on_mount(self) -> None:
         # Textual draws a new screen whole twice (layout, then a repaint): held back for a
         # moment, the picker goes out once over SSH (tests/benchmarks/bench_bytes.py).
         self.app.delay_update(SETTLE)
-        self._fit_labels()
+        self._index()
         self.refilter("")
         query = self.query_one("#picker-filter", Input)
         # Filtered as the value changes, not on the Changed message that follows: the input
@@ -145,9 +147,10 @@ class PickerScreen(Dialog[T | None], Generic[T]):
 
     def refilter(self, query: str) -> None:
         matches = self.index.filter(query, limit=SHOWN + 1)
-        self.shown = matches[:SHOWN]
         options = self.query_one("#picker-options", OptionList)
-        options.set_options([Option(self._prompt(item)) for item in self.shown])
+        if matches[:SHOWN] != self.shown:  # rows drawn again only when they change
+            self.shown = matches[:SHOWN]
+            options.set_options([self._option(item) for item in self.shown])
         if self.shown:
             options.highlighted = 0
         widen = f" · F2 shows all {len(self.all_items)}" if not self.widened else ""
@@ -163,10 +166,11 @@ class PickerScreen(Dialog[T | None], Generic[T]):
         # One line of fixed size: no layout pass for it on every keystroke.
         self.query_one("#picker-count", Static).update(count, layout=False)
 
-    def _prompt(self, item: PickerItem[T]) -> Content:
-        """Built once per item (cleaning and styling 10,000 labels per keystroke is not free)."""
-        prompt = self._prompts.get(id(item))
-        if prompt is None:
+    def _option(self, item: PickerItem[T]) -> Option:
+        """Built once per item: an option keeps its prompt measured from one keystroke to the
+        next (cleaning and styling 10,000 labels per keystroke is not free)."""
+        option = self._options.get(id(item))
+        if option is None:
             label = item.label or "(no label)"
             width = self.label_width
             if len(label) > width:  # one line per row, even at 80 columns
@@ -180,8 +184,8 @@ class PickerScreen(Dialog[T | None], Generic[T]):
                 (item.detail, "dim"),
                 (f"  {column}" if column else "", ""),
             )
-            self._prompts[id(item)] = prompt
-        return prompt
+            option = self._options[id(item)] = Option(prompt)
+        return option
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
