@@ -8,6 +8,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import select
 import signal
 import struct
 import subprocess
@@ -42,17 +43,17 @@ def terminal_output(env: dict[str, str], until: bytes) -> bytes:
         [STREAMTUI], env=env, stdin=slave, stdout=slave, stderr=slave, start_new_session=True
     )
     os.close(slave)
-    os.set_blocking(master, False)
     seen = b""
     deadline = time.monotonic() + 30
     try:
+        # read as soon as anything is written: a full terminal would hold up the app's writes
         while until not in seen and time.monotonic() < deadline:
-            try:
-                seen += os.read(master, 65536)
-            except BlockingIOError:
-                time.sleep(0.02)
-            except OSError:
-                break
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if ready:
+                try:
+                    seen += os.read(master, 65536)
+                except OSError:
+                    break
     finally:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
@@ -118,13 +119,13 @@ class MainScreen(Screen[None]):
         else:
             self.holding_first_paint = True
             self.app.delay_update(FIRST_FRAME_HOLD)
-            self.set_timer(FIRST_FRAME_HOLD * 2, self._first_paint_sent)
+            after_hold = partial(self.call_after_refresh, self._first_paint_sent)
+            self.set_timer(FIRST_FRAME_HOLD * 2, after_hold)
 
     def _first_paint_sent(self) -> None:
-        """The first screen is on the terminal: ctrl+s may be confirmed from now on, and what
-        the screen does not need starts, not to take the interpreter away from drawing it: the
-        keyring is asked (importing it alone takes longer than the form), the app checks the
-        keymap."""
+        """The first frame is out: ctrl+s may be confirmed now, and what the screen does not
+        need starts (the keyring probe, the app's keymap check), not to take the interpreter
+        away from drawing it."""
         self.holding_first_paint = False
         self._probe = self.probe_credentials()
         self.post_message(self.Shown())
