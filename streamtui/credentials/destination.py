@@ -30,7 +30,7 @@ def destination_name(base_url: str) -> str:
     space = destination_space(base_url)
     if space:
         return space
-    import httpx  # only for an explicit host: the keyring is asked right after the first paint
+    import httpx  # an explicit host only: the TUI names a space's entry right after its first paint
 
     url = httpx.URL(validate_base_url(base_url))
     host = url.raw_host.decode("ascii").lower()

@@ -119,6 +119,8 @@ class MainScreen(Screen[None]):
         else:
             self.holding_first_paint = True
             self.app.delay_update(FIRST_FRAME_HOLD)
+            # at the refresh that sends the frame: on a busy machine the timer fires first, while
+            # the footer still composes its keys
             after_hold = partial(self.call_after_refresh, self._first_paint_sent)
             self.set_timer(FIRST_FRAME_HOLD * 2, after_hold)
 
