@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
@@ -119,18 +118,15 @@ class MainScreen(Screen[None]):
         else:
             self.holding_first_paint = True
             self.app.delay_update(FIRST_FRAME_HOLD)
-            # at the refresh that sends the frame: on a busy machine the timer fires first, while
-            # the footer still composes its keys
-            after_hold = partial(self.call_after_refresh, self._first_paint_sent)
-            self.set_timer(FIRST_FRAME_HOLD * 2, after_hold)
+            self.set_timer(FIRST_FRAME_HOLD * 2, self._first_paint_sent)
 
     def _first_paint_sent(self) -> None:
-        """The first frame is out: ctrl+s may be confirmed now, and what the screen does not
-        need starts (the keyring probe, the app's keymap check), not to take the interpreter
-        away from drawing it."""
+        """The hold is over: ctrl+s may be confirmed now, and the keyring is asked (in a
+        thread). What the screen does not need loads after the refresh that sends the frame,
+        not to take the interpreter away from drawing it (the app's keymap check)."""
         self.holding_first_paint = False
         self._probe = self.probe_credentials()
-        self.post_message(self.Shown())
+        self.call_after_refresh(self.post_message, self.Shown())
 
     def show_session(self) -> None:
         """The top bar and the notes as the session now is, the focus on the first empty field."""
