@@ -27,11 +27,11 @@ def destination_space(base_url: str) -> str | None:
 def destination_name(base_url: str) -> str:
     """Where `base_url` sends the token, as its keyring entry names it: the space, or `host:port`
     (host lowercase and in punycode, an IP address in its short form, the port always written)."""
-    import httpx
-
     space = destination_space(base_url)
     if space:
         return space
+    import httpx  # an explicit host only: the TUI names a space's entry right after its first paint
+
     url = httpx.URL(validate_base_url(base_url))
     host = url.raw_host.decode("ascii").lower()
     port = url.port or (443 if url.scheme == "https" else 80)

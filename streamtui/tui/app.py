@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
 
-from textual import events
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -100,17 +100,22 @@ class StreamTuiApp(App[None]):
         return screen
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self.apply_keymap)  # after the first paint: it imports screens
+        # The config's `[keymap]`, before the first paint: the footer shows the user's keys. An
+        # id that no binding has moves nothing; check_keymap names it once the screen is shown.
+        self.user_keymap = dict(self.session.config.keymap)
+        self.set_keymap(self.user_keymap)
         self._quit_on_hangup()
 
-    def apply_keymap(self) -> None:
-        """The config's `[keymap]`: ids no binding has are named in a warning, not fatal."""
+    @on(MainScreen.Shown)
+    def check_keymap(self) -> None:
+        """Ids of the `[keymap]` that no binding has are named in a warning, not fatal. Knowing
+        every binding means importing every screen: not before the first screen is shown."""
+        if not self.user_keymap:
+            return
         from streamtui.tui.screens import all_screens
 
         known = binding_ids([type(self), *all_screens()])
-        usable, unknown = split_keymap(self.session.config.keymap, known)
-        self.user_keymap = usable
-        self.set_keymap(usable)
+        _, unknown = split_keymap(self.user_keymap, known)
         if unknown:
             self.notify(
                 f"The [keymap] of the config names keys that do not exist: {', '.join(unknown)}. "

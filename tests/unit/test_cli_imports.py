@@ -82,3 +82,33 @@ def test_the_probe_does_see_keyring_when_the_token_must_come_from_it(
     assert emulator.requests == []
     assert "keyring" in report["keyring"]  # type: ignore[operator]
     assert report["textual"] == []
+
+
+KEYRING_ENTRY = """
+import sys
+from streamtui.credentials import keyring_username
+print(keyring_username("5f1c2a9e-7b3d-4e8a-9c61-0d2f4b8a7e13", "acme", sys.argv[1]))
+print("httpx" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize(
+    ("base_url", "entry", "httpx"),
+    [
+        ("https://acme.signalwire.com", "acme", False),
+        ("http://127.0.0.1:9", "127.0.0.1:9", True),  # the control: an explicit host needs it
+    ],
+)
+def test_a_spaces_keyring_entry_is_named_without_the_http_client(
+    base_url: str, entry: str, httpx: bool
+) -> None:
+    """The TUI asks the keyring right after its first paint: for a space, naming the entry
+    must not load the HTTP client, which the first screens do not need."""
+    result = subprocess.run(
+        [sys.executable, "-c", KEYRING_ENTRY, base_url],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    assert result.stdout.split() == [f"5f1c2a9e-7b3d-4e8a-9c61-0d2f4b8a7e13@{entry}", str(httpx)]

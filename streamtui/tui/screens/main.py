@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
@@ -55,6 +56,9 @@ class Prefill:
 class MainScreen(Screen[None]):
     BINDINGS = MAIN_KEYS
 
+    class Shown(Message):
+        """The first screen is on the terminal: what it does not need may be loaded now."""
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Grey out (None) what cannot run now, rather than refuse it with a toast."""
         if action == "start_again":
@@ -83,7 +87,7 @@ class MainScreen(Screen[None]):
         self._focus_after: Widget | None = None  # the field focused when a stop began
         self.credentials_problem: Exception | None = None  # set by the probe of the keyring
         self.holding_first_paint = False  # see on_mount
-        self._probe: Worker[None]  # that probe, started on mount
+        self._probe: Worker[None]  # that probe, started once the first screen is drawn
         self.form: TargetForm  # the fields, and the panels under them: made in compose
         self.answer: AnswerPanels
 
@@ -109,25 +113,35 @@ class MainScreen(Screen[None]):
         # the footer, the toast rack): held back for a moment after the mount, it goes out once
         # (bench_bytes.py). Until then ctrl+s is ignored: a confirmation counts as seen once
         # drawn. Headless (tests) there is no terminal to spare bytes on.
-        if not self.app.is_headless:
+        if self.app.is_headless:
+            self._first_paint_sent()
+        else:
             self.holding_first_paint = True
             self.app.delay_update(FIRST_FRAME_HOLD)
             self.set_timer(FIRST_FRAME_HOLD * 2, self._first_paint_sent)
 
     def _first_paint_sent(self) -> None:
+        """The hold is over: ctrl+s may be confirmed now, and the keyring is asked (in a
+        thread). What the screen does not need loads after the refresh that sends the frame,
+        not to take the interpreter away from drawing it (the app's keymap check)."""
         self.holding_first_paint = False
+        self._probe = self.probe_credentials()
+        self.call_after_refresh(self.post_message, self.Shown())
 
     def show_session(self) -> None:
-        """The top bar and the notes as the session now is, the focus on the first empty field:
-        on mount, and again when the credentials change (F8)."""
+        """The top bar and the notes as the session now is, the focus on the first empty field."""
         bar = self.query_one(SessionBar)
         bar.profile = self.session.profile_name or ""
         bar.production = self.session.production
         bar.demo = self.session.demo
         bar.where = self.session.where()
-        self._probe = self.probe_credentials()
         self.form.update_notes()
         self.form.focus_first_empty()
+
+    def credentials_changed(self) -> None:
+        """F8 changed the credentials: the top bar, the notes and the token's source again."""
+        self.show_session()
+        self._probe = self.probe_credentials()
 
     @work(exclusive=True, group="probe", exit_on_error=False)
     async def probe_credentials(self) -> None:
@@ -406,7 +420,7 @@ class MainScreen(Screen[None]):
         from streamtui.tui.screens.credentials import CredentialsScreen
 
         # the top line changes as soon as F8 does, not when it closes
-        self.app.push_screen(CredentialsScreen(self.session, on_change=self.show_session))
+        self.app.push_screen(CredentialsScreen(self.session, on_change=self.credentials_changed))
 
     def action_help(self) -> None:
         from streamtui.tui.screens.help import HelpScreen, binding_rows
