@@ -71,6 +71,14 @@ def python(code: str, *args: str) -> subprocess.Popen[str]:
     )
 
 
+def read_to_the_end(process: subprocess.Popen[str]) -> tuple[str, str]:
+    """What a killed process left in its pipes, its stdout read on through the same buffer."""
+    assert process.stdout is not None and process.stderr is not None
+    output, errors = process.stdout.read(), process.stderr.read()  # both end once it is dead
+    process.wait(timeout=30)
+    return output, errors
+
+
 def generations(path: Path) -> set[int]:
     config = load_config(path)  # raises if the file does not parse or validate
     assert len(config.accounts) == ITEMS
@@ -91,7 +99,9 @@ def test_kill_9_while_saving_leaves_the_old_or_the_new_file(tmp_path: Path) -> N
         assert first.strip().isdigit(), writer.stderr.read() if writer.stderr else first
         time.sleep(rng.uniform(0, 0.06))
         writer.kill()
-        rest, errors = writer.communicate(timeout=30)
+        # Read on from the same stream: readline() may have buffered later lines already, on a
+        # machine slow to read them, and communicate() reads past that buffer.
+        rest, errors = read_to_the_end(writer)
         assert writer.returncode == -9, errors
         reported = [int(line) for line in [first, *rest.splitlines()] if line.strip()]
         assert reported[0] == last + 1  # it carried on from what the last killed writer left
