@@ -193,3 +193,21 @@ async def test_a_token_at_hand_is_never_shown_as_being_checked(
         await settle(pilot)
         assert bar.credential_state == "this session", bar.credential_state
         assert shown == ["this session"]
+
+
+async def test_f8s_token_is_in_the_header_in_the_same_frame_as_f8s_message(
+    tmp_path: Path, emu: Emulator
+) -> None:
+    """The tmux first run read "no token: F8" just after F8 said "nothing was written": the top
+    bar waited for a worker. F8 calls `credentials_changed` as it keeps the token; the header
+    must already name it when that call returns, before anything else runs."""
+    session = bare_session(tmp_path, emu.base_url)
+    app = StreamTuiApp(session, PREFILL)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.main.query_one(SessionBar)
+        assert bar.credential_state == "missing"
+        session.session_space, session.session_project = "acme", DEMO_PROJECT_ID
+        session.session_token = Secret(DEMO_API_TOKEN)
+        app.main.credentials_changed()
+        assert bar.credential_state == "this session"

@@ -23,7 +23,7 @@ from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from streamtui.clock import SYSTEM_CLOCK, Clock
-from streamtui.errors import ConfigError
+from streamtui.errors import ConfigError, CredentialsError
 from streamtui.hints import unexpected
 from streamtui.sanitize import clean
 from streamtui.session import Session
@@ -87,7 +87,7 @@ class MainScreen(Screen[None]):
         self._focus_after: Widget | None = None  # the field focused when a stop began
         self.credentials_problem: Exception | None = None  # set by the probe of the keyring
         self.holding_first_paint = False  # see on_mount
-        self._probe: Worker[None]  # that probe, started once the first screen is drawn
+        self._probe: Worker[None] | None = None  # that probe, while the keyring is asked
         self.form: TargetForm  # the fields, and the panels under them: made in compose
         self.answer: AnswerPanels
 
@@ -125,7 +125,7 @@ class MainScreen(Screen[None]):
         thread). What the screen does not need loads after the refresh that sends the frame,
         not to take the interpreter away from drawing it (the app's keymap check)."""
         self.holding_first_paint = False
-        self._probe = self.probe_credentials()
+        self.ask_token_source()
         self.call_after_refresh(self.post_message, self.Shown())
 
     def show_session(self) -> None:
@@ -141,25 +141,34 @@ class MainScreen(Screen[None]):
     def credentials_changed(self) -> None:
         """F8 changed the credentials: the top bar, the notes and the token's source again."""
         self.show_session()
-        self._probe = self.probe_credentials()
+        self.ask_token_source()
+
+    def ask_token_source(self) -> None:
+        """Where the token comes from, for the top bar. A token at hand (the environment's, this
+        session's) is named at once, in the frame that changed it; the keyring may wait (under
+        its own timeout), so it is asked in a thread, "checking…" meanwhile."""
+        self.workers.cancel_group(self, "probe")  # an answer for the old credentials
+        if self.session.token_at_hand():
+            self._probe = None
+            self._show_token_source(*self._token_source())
+        else:
+            self.query_one(SessionBar).credential_state = ""
+            self._probe = self.probe_keyring()
 
     @work(exclusive=True, group="probe", exit_on_error=False)
-    async def probe_credentials(self) -> None:
-        """Where the token comes from, for the top bar: the keyring may wait (under its own
-        timeout), so it is asked in a thread after the first paint."""
-        from streamtui.errors import CredentialsError
+    async def probe_keyring(self) -> None:
+        self._show_token_source(*await asyncio.to_thread(self._token_source))
 
-        bar = self.query_one(SessionBar)
+    def _token_source(self) -> tuple[str, CredentialsError | None]:
+        """The top bar's word for where the token comes from, or "missing" and why."""
         try:
-            if self.session.token_at_hand():  # no keyring to ask: never "checking…" for it
-                bar.credential_state = self.session.token_source()
-            else:
-                bar.credential_state = ""
-                bar.credential_state = await asyncio.to_thread(self.session.token_source)
-            self.credentials_problem = None
+            return self.session.token_source(), None
         except CredentialsError as exc:
-            bar.credential_state = "missing"
-            self.credentials_problem = exc
+            return "missing", exc
+
+    def _show_token_source(self, source: str, problem: CredentialsError | None) -> None:
+        self.query_one(SessionBar).credential_state = source
+        self.credentials_problem = problem
 
     async def panels(self) -> tuple[ProgressPanel, ResultPanel, ErrorPanel]:
         """The progress, result and error panels (mounted on first use)."""
@@ -240,7 +249,7 @@ class MainScreen(Screen[None]):
                 timeout=4,
             )
             return
-        if not self._probe.is_finished:
+        if self._probe is not None and not self._probe.is_finished:
             # the keyring has not answered yet: take the target as typed now, ask after
             target = self.read_target()
             if target is not None:
@@ -249,7 +258,7 @@ class MainScreen(Screen[None]):
                 self.answer.notice(
                     plain("Checking where the token comes from; the confirmation follows.")
                 )
-                self.confirm_after_probe(target, shown)
+                self.confirm_after_probe(self._probe, target, shown)
             return
         if not self._no_credentials():
             target = self.read_target()
@@ -265,11 +274,13 @@ class MainScreen(Screen[None]):
         return True
 
     @work(exclusive=True, group="stop", exit_on_error=False)
-    async def confirm_after_probe(self, target: StopTarget, shown: str) -> None:
+    async def confirm_after_probe(
+        self, probe: Worker[None], target: StopTarget, shown: str
+    ) -> None:
         """ctrl+s came while the keyring was being asked: the confirmation waits for its answer
         (under the keyring's own timeout), so it never offers a stop that cannot be sent."""
         try:
-            await self._probe.wait()
+            await probe.wait()
         except (WorkerCancelled, WorkerFailed):
             pass  # the probe recorded what it found, or found nothing usable
         finally:
