@@ -7,9 +7,11 @@ state folder under tmp_path, and the demo token in memory: no keyring, no user f
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import re
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -36,6 +38,7 @@ from streamtui.emulator import (
     Fault,
     RecordedRequest,
 )
+from streamtui.paths import atomic_write
 from streamtui.secret import Secret
 from streamtui.session import Session
 from streamtui.tui.app import StreamTuiApp
@@ -131,6 +134,16 @@ def hold(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hold]:
         held.release()
 
 
+@functools.cache
+def demo_config() -> bytes:
+    """The file `seed_demo_config` writes, seeded once per test process: it is the same every
+    time, and seeding it takes a few dozen locked, validated, durable saves."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "config.toml"
+        seed_demo_config(path)
+        return path.read_bytes()
+
+
 def build_session(
     root: Path,
     base_url: str,
@@ -143,7 +156,7 @@ def build_session(
     """What `demo_session()` builds, in `root`, pointed at `base_url`."""
     root.mkdir(parents=True, exist_ok=True)
     config_path = root / "config.toml"
-    seed_demo_config(config_path)
+    atomic_write(config_path, demo_config())
     if production:
         save_profile(
             config_path,
